@@ -1,0 +1,52 @@
+# Navigator: `make run` starts the app, `make test` runs every check. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format check-migrations pytest chromium bench clean
+
+help:
+	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
+	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
+	@echo "make lint | format | bench | clean"
+
+# Re-install only when a requirements file changes (the stamp is older than them).
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) scripts/run_dev.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
+
+check-migrations: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+chromium:
+	@bash scripts/ensure_chromium.sh
+
+# The whole suite, wrapped in an embedded Redis unless REDIS_URL is set.
+pytest: $(STAMP) chromium
+	$(PY) -m navigator.embedded_redis -- $(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint check-migrations pytest
+
+bench: $(STAMP)
+	@if [ -f bench/rules.py ]; then $(PY) bench/rules.py; else echo "bench/rules.py not present yet"; fi
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Configuration problems reported as Django system checks (shown by runserver, migrate, check)."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.checks import Error, Tags, Warning, register
+
+
+@register(Tags.compatibility)
+def check_task_broker(app_configs, **kwargs):
+    """Warn loudly when tasks would run inline because no Redis broker is configured."""
+    if not settings.CELERY_TASK_ALWAYS_EAGER:
+        return []
+    return [
+        Warning(
+            "REDIS_URL is not set: Celery tasks run EAGERLY inside the web process. "
+            "There is no worker, no retry and no time limit.",
+            hint="Use `make run` (starts an embedded Redis) or set REDIS_URL=redis://host:6379/0.",
+            id="screening.W001",
+        )
+    ]
+
+
+def _is_inside(child: Path, parent: Path) -> bool:
+    child, parent = child.resolve(), parent.resolve()
+    return child == parent or parent in child.parents
+
+
+@register(Tags.security)
+def check_private_media_root(app_configs, **kwargs):
+    """Uploads must never sit where a web server or whitenoise would hand them out."""
+    private = Path(settings.PRIVATE_MEDIA_ROOT)
+    served = [Path(settings.STATIC_ROOT), *(Path(p) for p in settings.STATICFILES_DIRS)]
+    if getattr(settings, "MEDIA_ROOT", ""):
+        served.append(Path(settings.MEDIA_ROOT))
+    errors = []
+    for path in served:
+        if _is_inside(private, path) or _is_inside(path, private):
+            errors.append(
+                Error(
+                    f"PRIVATE_MEDIA_ROOT ({private}) overlaps a served path ({path}).",
+                    hint="Point PRIVATE_MEDIA_ROOT at a folder that no web server serves.",
+                    id="screening.E002",
+                )
+            )
+    return errors

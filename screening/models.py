@@ -1,0 +1,1 @@
+"""Screening models. None yet: cases, profiles and results arrive with their issues."""

@@ -1,0 +1,15 @@
+"""Celery tasks. Thin: check input, call a service. Messages carry primary keys only."""
+
+from celery import shared_task
+
+
+@shared_task(name="screening.ping_task")
+def ping_task(nonce: str) -> dict:
+    """Echo a nonce with the worker's name: proves a message made the full round trip.
+
+    Idempotent and touches no data; used by the queue tests and by operators
+    (`celery -A navigator call screening.ping_task --args='["x"]'`).
+    """
+    from celery import current_task
+
+    return {"nonce": nonce, "worker": current_task.request.hostname}
