@@ -21,7 +21,10 @@ class CaseDocumentError(ValueError):
 def screen_case(case: Any) -> dict[str, Any]:
     """One case in, one output object out: `{id, ruleset, results}` or `{id, errors}`."""
     if not isinstance(case, dict):
-        return {"id": None, "errors": [f"case: expected an object with a 'patient', got {type(case).__name__}"]}
+        return {
+            "id": None,
+            "errors": [f"case: expected an object with a 'patient', got {type(case).__name__}"],
+        }
     case_id = case.get("id")
     errors = []
     if case_id is not None and not isinstance(case_id, (str, int)):

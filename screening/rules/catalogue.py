@@ -55,7 +55,11 @@ class Product:
             "target": self.target,
             "car_t": self.is_car_t,
             "labelled_for": self.labelled_for,
-            "label": {"name": self.label.name, "revised": self.label.revised, "url": self.label.url},
+            "label": {
+                "name": self.label.name,
+                "revised": self.label.revised,
+                "url": self.label.url,
+            },
             "response_data": [
                 {
                     "trial": fact.trial,

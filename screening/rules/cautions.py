@@ -70,7 +70,11 @@ def cautions_for(product: Product, p: Profile) -> tuple[Caution, ...]:
     found = []
     if product.is_car_t:
         found += [CAR_T_CENTER, CAR_T_MANUFACTURING]
-    if product.key == "tecartus" and p.age_years is not None and p.age_years >= TECARTUS_CAUTION_AGE:
+    if (
+        product.key == "tecartus"
+        and p.age_years is not None
+        and p.age_years >= TECARTUS_CAUTION_AGE
+    ):
         found.append(TECARTUS_AGE_70)
     if product.key == "besponsa":
         found.append(INOTUZUMAB_HEPATOTOXICITY)

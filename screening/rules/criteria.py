@@ -210,7 +210,10 @@ class StatusIn(Criterion):
     def explain(self, p, outcome):
         s = p.disease_status
         if s is None:
-            return f"The disease status is not known; this indication needs disease that is {self.words}."
+            return (
+                "The disease status is not known; this indication needs disease that is "
+                f"{self.words}."
+            )
         described = DISEASE_STATUSES[s]
         if s in self.review:
             return f"Disease {described}: {self.review[s][0]}"
@@ -279,7 +282,10 @@ class LinesExactly(Criterion):
     def explain(self, p, outcome):
         n = p.prior_lines
         if n is None:
-            return f"The number of prior lines of therapy is not known; this indication is {self.words}."
+            return (
+                "The number of prior lines of therapy is not known; this indication is "
+                f"{self.words}."
+            )
         if outcome == MET:
             return f"{n} prior line(s) of therapy: matches this setting ({self.words})."
         return f"{n} prior line(s) of therapy: this indication is {self.words}."
@@ -370,7 +376,10 @@ class MrdAtLeast(Criterion):
 
     def explain(self, p, outcome):
         if p.mrd_percent is None:
-            return f"The bone marrow MRD level is not known; the label needs MRD of {self.percent:g}% or more."
+            return (
+                "The bone marrow MRD level is not known; the label needs MRD of "
+                f"{self.percent:g}% or more."
+            )
         verb = "meets" if outcome == MET else "is below"
         return f"MRD {p.mrd_percent:g}% {verb} the label's threshold of {self.percent:g}%."
 
@@ -432,7 +441,9 @@ class FirstLineFailure(Criterion):
         elif early is False:
             parts.append("relapsed more than 12 months after first-line chemoimmunotherapy")
         else:
-            parts.append("whether the relapse came within 12 months of first-line therapy is not known")
+            parts.append(
+                "whether the relapse came within 12 months of first-line therapy is not known"
+            )
         if self.allow_transplant_ineligible and early is not True:
             eligible = p.transplant_eligible
             if eligible is False:

@@ -37,9 +37,13 @@ DOCUMENTS = {
     "npm1_mutated": "molecular (NGS or PCR) mutation report",
     "philadelphia_positive": "cytogenetics/FISH or BCR::ABL1 PCR report",
     "mrd_percent": "bone marrow MRD report (flow cytometry or NGS)",
-    "relapse_within_12_months": "treatment summary with the end date of first-line therapy and the relapse date",
+    "relapse_within_12_months": (
+        "treatment summary with the end date of first-line therapy and the relapse date"
+    ),
     "transplant_eligible": "transplant physician's assessment or clinic note",
-    "lenalidomide_refractory": "treatment summary (response to lenalidomide, progression on or within 60 days of it)",
+    "lenalidomide_refractory": (
+        "treatment summary (response to lenalidomide; progression on it or within 60 days of it)"
+    ),
     "in_consolidation_phase": "current treatment plan or treatment summary",
     "no_satisfactory_alternative": "treating physician's note on treatment options",
 }

@@ -223,14 +223,17 @@ def validate_patient(raw: Any) -> Profile:
     for field in REQUIRED_FIELDS:
         if field not in raw:
             check.errors.append(
-                FieldError(field, None, "is missing; every schema field is required (null = unknown).")
+                FieldError(
+                    field, None, "is missing; every schema field is required (null = unknown)."
+                )
             )
     for field in sorted(str(key) for key in raw.keys() - KNOWN_FIELDS):
         check.errors.append(
             FieldError(
                 field,
                 raw.get(field),
-                f"is not a field of the screening profile; allowed fields: {_allowed(KNOWN_FIELDS)}.",
+                "is not a field of the screening profile; allowed fields: "
+                f"{_allowed(KNOWN_FIELDS)}.",
             )
         )
 

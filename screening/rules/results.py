@@ -96,7 +96,7 @@ class ProductResult:
 
     @property
     def missing(self) -> tuple[MissingFact, ...]:
-        """Facts whose absence keeps this product at needs_review, with the indications they block."""
+        """Facts whose absence keeps this product at needs_review, and what each one blocks."""
         if self.verdict != NEEDS_REVIEW:
             return ()
         blocked: dict[str, tuple[MissingFact, list[str]]] = {}

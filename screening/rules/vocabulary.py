@@ -24,7 +24,7 @@ DIAGNOSES = {
     "mpal": "mixed-phenotype acute leukemia",
     "cll": "chronic lymphocytic leukemia",
     "sll": "small lymphocytic lymphoma",
-    "dlbcl": "diffuse large B-cell lymphoma (including DLBCL transformed from an indolent lymphoma)",
+    "dlbcl": "diffuse large B-cell lymphoma (including transformation from an indolent lymphoma)",
     "hgbcl": "high-grade B-cell lymphoma",
     "pmbcl": "primary mediastinal large B-cell lymphoma",
     "lbcl_other": "another large B-cell lymphoma subtype",

@@ -30,12 +30,17 @@ from .products import PRODUCTS
 ADULT = AgeAtLeast(18, "adult patients", "adult (18 or older)", basis="label; C1")
 ONE_YEAR = AgeAtLeast(1, "adults and pediatric patients 1 year and older", "1 year or older")
 ONE_MONTH = AgeAtLeast(
-    1 / 12, "adults and pediatric patients one month and older", "1 month or older", basis="label; C1"
+    1 / 12,
+    "adults and pediatric patients one month and older",
+    "1 month or older",
+    basis="label; C1",
 )
 RELAPSED_REFRACTORY = StatusIn(
     "relapsed or refractory", RELAPSED_OR_REFRACTORY, "relapsed or refractory"
 )
-TWO_LINES_SYSTEMIC = LinesAtLeast(2, "after two or more lines of systemic therapy", basis="label; C3")
+TWO_LINES_SYSTEMIC = LinesAtLeast(
+    2, "after two or more lines of systemic therapy", basis="label; C3"
+)
 TWO_PRIOR_LINES = LinesAtLeast(2, "at least 2 prior lines of therapy", basis="label; C3")
 SECOND_LINE = LinesExactly(
     1,
@@ -80,7 +85,12 @@ LBCL_LISTED_BREYANZI = DiagnosisIn(
 
 kym, yes, bre = PRODUCTS["kymriah"], PRODUCTS["yescarta"], PRODUCTS["breyanzi"]
 abe, car, tec = PRODUCTS["abecma"], PRODUCTS["carvykti"], PRODUCTS["tecartus"]
-bes, rev, bli, auc = PRODUCTS["besponsa"], PRODUCTS["revuforj"], PRODUCTS["blincyto"], PRODUCTS["aucatzyl"]
+bes, rev, bli, auc = (
+    PRODUCTS["besponsa"],
+    PRODUCTS["revuforj"],
+    PRODUCTS["blincyto"],
+    PRODUCTS["aucatzyl"],
+)
 
 INDICATIONS = (
     # --- Kymriah ---------------------------------------------------------------------------------
@@ -308,12 +318,21 @@ INDICATIONS = (
         approval_type="accelerated",
         target="CD19",
         criteria=(
-            DiagnosisIn("chronic lymphocytic leukemia (CLL) or small lymphocytic lymphoma (SLL)", {"cll", "sll"}),
+            DiagnosisIn(
+                "chronic lymphocytic leukemia (CLL) or small lymphocytic lymphoma (SLL)",
+                {"cll", "sll"},
+            ),
             ADULT,
             RELAPSED_REFRACTORY,
             TWO_PRIOR_LINES,
-            Received("btk_inhibitor", "including a Bruton tyrosine kinase (BTK) inhibitor", basis="label; C4"),
-            Received("bcl2_inhibitor", "and a B-cell lymphoma 2 (BCL-2) inhibitor", basis="label; C4"),
+            Received(
+                "btk_inhibitor",
+                "including a Bruton tyrosine kinase (BTK) inhibitor",
+                basis="label; C4",
+            ),
+            Received(
+                "bcl2_inhibitor", "and a B-cell lymphoma 2 (BCL-2) inhibitor", basis="label; C4"
+            ),
             *CD19_CAR_T_CHECKS,
         ),
     ),
@@ -349,7 +368,11 @@ INDICATIONS = (
             ADULT,
             RELAPSED_REFRACTORY,
             TWO_LINES_SYSTEMIC,
-            Received("btk_inhibitor", "including a Bruton tyrosine kinase (BTK) inhibitor", basis="label; C4"),
+            Received(
+                "btk_inhibitor",
+                "including a Bruton tyrosine kinase (BTK) inhibitor",
+                basis="label; C4",
+            ),
             *CD19_CAR_T_CHECKS,
         ),
     ),
@@ -416,10 +439,18 @@ INDICATIONS = (
             LinesAtLeast(1, "at least 1 prior line of therapy", basis="label; C3"),
             Received("proteasome_inhibitor", "including a proteasome inhibitor", basis="label; C4"),
             Received("imid", "and an immunomodulatory agent", basis="label; C4"),
-            FactIs("lenalidomide_refractory", True, "and are refractory to lenalidomide", basis="label; C4"),
+            FactIs(
+                "lenalidomide_refractory",
+                True,
+                "and are refractory to lenalidomide",
+                basis="label; C4",
+            ),
             *BCMA_CAR_T_CHECKS,
         ),
-        notes="Was four or more prior lines from 28 Feb 2022 until 5 Apr 2024; anti-CD38 no longer required.",
+        notes=(
+            "Was four or more prior lines from 28 Feb 2022 until 5 Apr 2024; anti-CD38 exposure "
+            "is no longer required."
+        ),
     ),
     # --- Tecartus --------------------------------------------------------------------------------
     Indication(
@@ -541,7 +572,11 @@ INDICATIONS = (
                 "in first or second complete remission (CR1/CR2) with MRD",
                 basis="label; C13",
             ),
-            MrdAtLeast(0.1, "with minimal residual disease (MRD) greater than or equal to 0.1%", basis="label; C13"),
+            MrdAtLeast(
+                0.1,
+                "with minimal residual disease (MRD) greater than or equal to 0.1%",
+                basis="label; C13",
+            ),
             CD19_POSITIVE,
         ),
     ),
@@ -586,7 +621,12 @@ INDICATIONS = (
                 "in the consolidation phase of multiphase chemotherapy",
                 basis="label; C13",
             ),
-            FactIs("philadelphia_positive", False, "Philadelphia chromosome-negative", basis="label; C5"),
+            FactIs(
+                "philadelphia_positive",
+                False,
+                "Philadelphia chromosome-negative",
+                basis="label; C5",
+            ),
             CD19_POSITIVE,
         ),
         notes="Applies whatever the MRD level.",

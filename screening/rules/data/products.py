@@ -41,9 +41,21 @@ PRODUCTS = {
             label=_label("KYMRIAH", "tisagenlecleucel", "2025-06"),
             labelled_for="B-ALL up to age 25, LBCL, FL",
             response_data=(
-                _r("ELIANA", "children and young adults with r/r B-ALL", "overall remission rate above 80%"),
-                _r("JULIET", "adults with r/r LBCL after 2+ lines", "overall response about 50%, complete response about 32%"),
-                _r("ELARA", "adults with r/r FL after 2+ lines", "overall response about 86%, complete response about 68%"),
+                _r(
+                    "ELIANA",
+                    "children and young adults with r/r B-ALL",
+                    "overall remission rate above 80%",
+                ),
+                _r(
+                    "JULIET",
+                    "adults with r/r LBCL after 2+ lines",
+                    "overall response about 50%, complete response about 32%",
+                ),
+                _r(
+                    "ELARA",
+                    "adults with r/r FL after 2+ lines",
+                    "overall response about 86%, complete response about 68%",
+                ),
             ),
         ),
         Product(
@@ -57,8 +69,16 @@ PRODUCTS = {
             label=_label("YESCARTA", "axicabtagene ciloleucel", "2026-02"),
             labelled_for="LBCL, FL",
             response_data=(
-                _r("ZUMA-1", "adults with r/r LBCL after 2+ lines", "overall response about 72%, complete response about 51%"),
-                _r("ZUMA-7", "adults with LBCL refractory or relapsed within 12 months of first line", "median event-free survival 8.3 months versus 2.0 with standard care"),
+                _r(
+                    "ZUMA-1",
+                    "adults with r/r LBCL after 2+ lines",
+                    "overall response about 72%, complete response about 51%",
+                ),
+                _r(
+                    "ZUMA-7",
+                    "adults with LBCL refractory or relapsed within 12 months of first line",
+                    "median event-free survival 8.3 months versus 2.0 with standard care",
+                ),
                 _r("ZUMA-5", "adults with r/r FL after 2+ lines", "overall response about 91%"),
             ),
         ),
@@ -73,9 +93,21 @@ PRODUCTS = {
             label=_label("BREYANZI", "lisocabtagene maraleucel", "2026-02"),
             labelled_for="LBCL, CLL/SLL, FL, MCL, MZL",
             response_data=(
-                _r("TRANSCEND NHL 001", "adults with r/r LBCL after 2+ lines", "overall response about 73%, complete response about 54%"),
-                _r("TRANSFORM", "adults with LBCL refractory or relapsed within 12 months of first line", "median event-free survival 10.1 months versus 2.3 with standard care"),
-                _r("TRANSCEND CLL 004", "adults with r/r CLL/SLL after a BTK and a BCL-2 inhibitor", "complete response about 20%"),
+                _r(
+                    "TRANSCEND NHL 001",
+                    "adults with r/r LBCL after 2+ lines",
+                    "overall response about 73%, complete response about 54%",
+                ),
+                _r(
+                    "TRANSFORM",
+                    "adults with LBCL refractory or relapsed within 12 months of first line",
+                    "median event-free survival 10.1 months versus 2.3 with standard care",
+                ),
+                _r(
+                    "TRANSCEND CLL 004",
+                    "adults with r/r CLL/SLL after a BTK and a BCL-2 inhibitor",
+                    "complete response about 20%",
+                ),
             ),
         ),
         Product(
@@ -89,8 +121,17 @@ PRODUCTS = {
             label=_label("ABECMA", "idecabtagene vicleucel", "2024-04"),
             labelled_for="multiple myeloma",
             response_data=(
-                _r("KarMMa", "adults with r/r myeloma after 4+ lines", "overall response about 72%, complete response about 28%"),
-                _r("KarMMa-3", "adults with r/r myeloma after 2-4 lines", "median progression-free survival 13.3 months versus 4.4 with standard regimens; an early survival disadvantage was seen"),
+                _r(
+                    "KarMMa",
+                    "adults with r/r myeloma after 4+ lines",
+                    "overall response about 72%, complete response about 28%",
+                ),
+                _r(
+                    "KarMMa-3",
+                    "adults with r/r myeloma after 2-4 lines",
+                    "median progression-free survival 13.3 months versus 4.4 with standard "
+                    "regimens; an early survival disadvantage was seen",
+                ),
             ),
         ),
         Product(
@@ -104,8 +145,16 @@ PRODUCTS = {
             label=_label("CARVYKTI", "ciltacabtagene autoleucel", "2024-04"),
             labelled_for="multiple myeloma",
             response_data=(
-                _r("CARTITUDE-1", "adults with r/r myeloma after 3+ lines", "overall response about 98%"),
-                _r("CARTITUDE-4", "adults with lenalidomide-refractory myeloma after 1-3 lines", "risk of progression or death cut by about 74% versus standard regimens"),
+                _r(
+                    "CARTITUDE-1",
+                    "adults with r/r myeloma after 3+ lines",
+                    "overall response about 98%",
+                ),
+                _r(
+                    "CARTITUDE-4",
+                    "adults with lenalidomide-refractory myeloma after 1-3 lines",
+                    "risk of progression or death cut by about 74% versus standard regimens",
+                ),
             ),
         ),
         Product(
@@ -119,8 +168,16 @@ PRODUCTS = {
             label=_label("TECARTUS", "brexucabtagene autoleucel", "2021-10"),
             labelled_for="MCL, adult B-ALL",
             response_data=(
-                _r("ZUMA-2", "adults with r/r mantle cell lymphoma", "overall response about 87%, complete response about 62%"),
-                _r("ZUMA-3", "adults with r/r B-ALL", "complete remission (with or without full blood count recovery) about 71%"),
+                _r(
+                    "ZUMA-2",
+                    "adults with r/r mantle cell lymphoma",
+                    "overall response about 87%, complete response about 62%",
+                ),
+                _r(
+                    "ZUMA-3",
+                    "adults with r/r B-ALL",
+                    "complete remission (with or without full blood count recovery) about 71%",
+                ),
             ),
         ),
         Product(
@@ -134,7 +191,11 @@ PRODUCTS = {
             label=_label("BESPONSA", "inotuzumab ozogamicin", "2024-03"),
             labelled_for="CD22+ B-ALL",
             response_data=(
-                _r("INO-VATE", "adults with r/r B-ALL", "complete remission about 81% versus 29% with standard chemotherapy"),
+                _r(
+                    "INO-VATE",
+                    "adults with r/r B-ALL",
+                    "complete remission about 81% versus 29% with standard chemotherapy",
+                ),
             ),
         ),
         Product(
@@ -148,8 +209,16 @@ PRODUCTS = {
             label=_label("REVUFORJ", "revumenib", "2025-10"),
             labelled_for="KMT2A-translocated acute leukemia, NPM1-mutated AML",
             response_data=(
-                _r("AUGMENT-101", "r/r KMT2A-translocated acute leukemia", "complete remission (full or partial count recovery) about 21%"),
-                _r("AUGMENT-101", "r/r NPM1-mutated AML", "complete remission (full or partial count recovery) about 23%"),
+                _r(
+                    "AUGMENT-101",
+                    "r/r KMT2A-translocated acute leukemia",
+                    "complete remission (full or partial count recovery) about 21%",
+                ),
+                _r(
+                    "AUGMENT-101",
+                    "r/r NPM1-mutated AML",
+                    "complete remission (full or partial count recovery) about 23%",
+                ),
             ),
         ),
         Product(
@@ -163,9 +232,21 @@ PRODUCTS = {
             label=_label("BLINCYTO", "blinatumomab", "2024-06"),
             labelled_for="CD19+ B-ALL",
             response_data=(
-                _r("TOWER", "adults with r/r Ph-negative B-ALL", "median overall survival 7.7 months versus 4.0 with chemotherapy"),
-                _r("BLAST", "B-ALL in remission with MRD", "complete MRD response about 78% after one cycle"),
-                _r("E1910", "adults with MRD-negative Ph-negative B-ALL in consolidation", "3-year overall survival about 85% versus 68% with chemotherapy alone"),
+                _r(
+                    "TOWER",
+                    "adults with r/r Ph-negative B-ALL",
+                    "median overall survival 7.7 months versus 4.0 with chemotherapy",
+                ),
+                _r(
+                    "BLAST",
+                    "B-ALL in remission with MRD",
+                    "complete MRD response about 78% after one cycle",
+                ),
+                _r(
+                    "E1910",
+                    "adults with MRD-negative Ph-negative B-ALL in consolidation",
+                    "3-year overall survival about 85% versus 68% with chemotherapy alone",
+                ),
             ),
         ),
         Product(
@@ -179,7 +260,11 @@ PRODUCTS = {
             label=_label("AUCATZYL", "obecabtagene autoleucel", "2024-11"),
             labelled_for="adult B-ALL",
             response_data=(
-                _r("FELIX", "adults with r/r B-ALL", "complete remission (with or without full count recovery) about 63%"),
+                _r(
+                    "FELIX",
+                    "adults with r/r B-ALL",
+                    "complete remission (with or without full count recovery) about 63%",
+                ),
             ),
         ),
     )
