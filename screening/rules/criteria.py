@@ -17,6 +17,11 @@ NOT_MET = "not_met"
 UNKNOWN = "unknown"
 
 
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only: str.capitalize() would turn "KMT2A" into "Kmt2a"."""
+    return text[:1].upper() + text[1:]
+
+
 def _years(age: float) -> str:
     if age < 1:
         months = round(age * 12, 1)
@@ -90,10 +95,10 @@ class DiagnosisIn(Criterion):
         if d in self.excluded:
             return f"The label excludes {DIAGNOSES[d]}: {self.excluded[d]}"
         if d in self.review:
-            return f"{DIAGNOSES[d].capitalize()}: {self.review[d]}"
+            return f"{_sentence(DIAGNOSES[d])}: {self.review[d]}"
         if outcome == MET:
-            return f"{DIAGNOSES[d].capitalize()} is covered by this indication."
-        return f"{DIAGNOSES[d].capitalize()} is not covered by this indication."
+            return f"{_sentence(DIAGNOSES[d])} is covered by this indication."
+        return f"{_sentence(DIAGNOSES[d])} is not covered by this indication."
 
     def params(self):
         return {
@@ -216,10 +221,10 @@ class StatusIn(Criterion):
             )
         described = DISEASE_STATUSES[s]
         if s in self.review:
-            return f"Disease {described}: {self.review[s][0]}"
+            return f"Disease status: {described}; {self.review[s][0]}"
         if outcome == MET:
-            return f"Disease {described} counts as {self.words}."
-        return f"Disease {described} is not {self.words}."
+            return f"Disease status: {described}, which counts as {self.words}."
+        return f"Disease status: {described}; the label needs disease that is {self.words}."
 
     def missing(self, p, outcome):
         if outcome != UNKNOWN:
@@ -350,10 +355,10 @@ class FactIs(Criterion):
         needed = "present" if self.wanted else "absent"
         value = getattr(p, self.fact)
         if value is None:
-            return f"{self.reads.capitalize()} is not known; the label needs it {needed}."
+            return f"{_sentence(self.reads)} is not known; the label needs it {needed}."
         found = "present" if value else "absent"
         verdict = "as the label requires" if outcome == MET else f"the label needs it {needed}"
-        return f"{self.reads.capitalize()}: {found}, {verdict}."
+        return f"{_sentence(self.reads)}: {found}, {verdict}."
 
     def params(self):
         return {"fact": self.fact, "wanted": self.wanted}
@@ -433,7 +438,10 @@ class FirstLineFailure(Criterion):
             "second_or_later_relapse",
             "relapsed_after_transplant",
         ):
-            return f"Disease {DISEASE_STATUSES[status]} is not refractory or relapsed."
+            return (
+                f"Disease status: {DISEASE_STATUSES[status]}; this setting needs disease that is "
+                "refractory to, or relapsed after, first-line chemoimmunotherapy."
+            )
         early = p.relapse_within_12_months
         parts = []
         if early is True:
@@ -452,7 +460,7 @@ class FirstLineFailure(Criterion):
                 parts.append("a transplant candidate")
             else:
                 parts.append("whether a transplant is an option is not known")
-        return "; ".join(parts).capitalize() + "."
+        return _sentence("; ".join(parts)) + "."
 
     def missing(self, p, outcome):
         if outcome != UNKNOWN:

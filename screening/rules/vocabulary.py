@@ -36,14 +36,14 @@ DIAGNOSES = {
 }
 
 DISEASE_STATUSES = {
-    "newly_diagnosed": "newly diagnosed, never in remission or relapsed",
+    "newly_diagnosed": "newly diagnosed (never in remission, never relapsed)",
     "first_remission": "in first complete remission",
     "first_remission_mrd_positive": "in first complete remission with detectable MRD",
     "second_remission": "in second complete remission",
     "second_remission_mrd_positive": "in second complete remission with detectable MRD",
     "relapsed": "in first relapse",
     "second_or_later_relapse": "in second or later relapse",
-    "refractory": "refractory (did not respond, or stopped responding, to treatment)",
+    "refractory": "refractory (not responding to treatment)",
     "relapsed_after_transplant": "relapsed after a stem cell transplant",
 }
 
