@@ -102,7 +102,13 @@ class EmbeddedRedis:
             "--loglevel", "warning",
         ]  # fmt: skip
         self.process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            # Its own process group: Ctrl-C must not kill Redis before the worker that uses it
+            # has shut down; whoever started it stops it last.
+            process_group=0,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

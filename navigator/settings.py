@@ -104,6 +104,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# If the broker connection drops, running acks_late tasks cannot be acknowledged and will be
+# redelivered anyway: cancel them rather than finish work that another worker repeats.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs are rows in the database (django-celery-beat), editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -126,6 +129,9 @@ HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.5)
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if DEBUG:
+    # WhiteNoise warns on every request when STATIC_ROOT is missing; locally it stays empty.
+    Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 # Uploads are private: they are never under STATIC_ROOT or any served path (system check
 # screening.E002), and are only ever streamed by a view that checks permissions.
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private-media")
