@@ -12,13 +12,19 @@ from django.core.exceptions import ImproperlyConfigured
 DEV_SECRET_KEY = "dev-only-insecure-key-never-use-in-production"
 
 
-def database_from_url(url: str, *, conn_max_age: int = 60) -> dict:
-    """Return a DATABASES["default"] entry for a sqlite:// or postgres:// URL."""
+def database_from_url(url: str, *, base_dir: Path | None = None, conn_max_age: int = 60) -> dict:
+    """Return a DATABASES["default"] entry for a sqlite:// or postgres:// URL.
+
+    A relative SQLite path (sqlite:///var/db.sqlite3) is taken relative to base_dir, so the web
+    server, worker and beat open the same file whatever their working directory.
+    """
     config = environ.Env.db_url_config(url)
     engine = config["ENGINE"]
     if engine == "django.db.backends.sqlite3":
         name = config.get("NAME") or ""
         if name and name != ":memory:":
+            if base_dir is not None and not Path(name).is_absolute():
+                name = config["NAME"] = str(base_dir / name)
             # The web server, worker and beat write to one file: create its folder on first use.
             Path(name).parent.mkdir(parents=True, exist_ok=True)
         config["OPTIONS"] = {

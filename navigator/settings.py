@@ -72,7 +72,7 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'navigator.sqlite3'}")
-DATABASES = {"default": database_from_url(DATABASE_URL)}
+DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: broker, result backend and cache ------------------------------------------------
@@ -127,14 +127,15 @@ HEALTHZ_TIMEOUT = env.float("HEALTHZ_TIMEOUT", default=0.5)
 
 # --- Files ----------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
+# Relative paths are relative to the repository root, not to the working directory.
+STATIC_ROOT = BASE_DIR / env.str("STATIC_ROOT", default="var/static")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 if DEBUG:
     # WhiteNoise warns on every request when STATIC_ROOT is missing; locally it stays empty.
     Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 # Uploads are private: they are never under STATIC_ROOT or any served path (system check
 # screening.E002), and are only ever streamed by a view that checks permissions.
-PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=VAR_DIR / "private-media")
+PRIVATE_MEDIA_ROOT = BASE_DIR / env.str("PRIVATE_MEDIA_ROOT", default="var/private-media")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

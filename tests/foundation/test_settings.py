@@ -77,6 +77,12 @@ def test_it_parses_a_postgres_url():
     assert config["CONN_HEALTH_CHECKS"] is True
 
 
+def test_it_resolves_a_relative_sqlite_path_against_the_repository(tmp_path):
+    config = database_from_url("sqlite:///var/x.sqlite3", base_dir=tmp_path)
+
+    assert config["NAME"] == str(tmp_path / "var" / "x.sqlite3")
+
+
 def test_it_rejects_an_unsupported_database_url():
     with pytest.raises(ImproperlyConfigured, match="sqlite:// or postgres://"):
         database_from_url("mysql://root@localhost/navigator")
@@ -125,3 +131,13 @@ def test_it_accepts_the_default_private_media_location(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
 
     assert check_private_media_root(None) == []
+
+
+@pytest.mark.django_db
+def test_it_runs_the_suite_on_the_database_that_database_url_names():
+    from django.db import connection
+
+    url = os.environ.get("DATABASE_URL", "")
+    expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
+
+    assert connection.vendor == expected
