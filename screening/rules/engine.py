@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .catalogue import Indication
 from .criteria import NOT_MET, UNKNOWN
 from .data import INDICATIONS, PRODUCTS
 from .profile import Profile, validate_patient
@@ -20,45 +21,68 @@ from .results import (
     ScreeningResult,
 )
 from .ruleset import RULESET_VERSION
+from .vocabulary import DIAGNOSES
 
-# Precomputed once: for each product, its indications with the diagnosis criterion split off,
-# because for most people most indications stop at the diagnosis.
+
+class _DiagnosisOnly:
+    """Just enough of a profile to ask a diagnosis criterion about one diagnosis."""
+
+    __slots__ = ("diagnosis",)
+
+    def __init__(self, diagnosis):
+        self.diagnosis = diagnosis
+
+
+# Precomputed once. The diagnosis gate depends on nothing but the diagnosis, so its outcome for
+# every indication is known in advance for each possible diagnosis (and for an unknown one); for
+# most people most indications stop there, and their result needs no criterion call at all.
 _PLAN = tuple(
-    (
-        product,
-        tuple(
-            (indication, indication.criteria[0], indication.criteria[1:])
-            for indication in INDICATIONS
-            if indication.product is product
-        ),
-    )
+    (product, tuple(i for i in INDICATIONS if i.product is product))
     for product in PRODUCTS.values()
 )
+_GATE = {
+    diagnosis: {
+        indication.id: indication.criteria[0].evaluate(_DiagnosisOnly(diagnosis))
+        for indication in INDICATIONS
+    }
+    for diagnosis in (*DIAGNOSES, None)
+}
 _RANK = {ELIGIBLE: 0, NEEDS_REVIEW: 1, NOT_ELIGIBLE: 2}
 
 
-def _screen_indication(indication, gate, rest, p: Profile) -> IndicationResult:
-    gate_outcome = gate.evaluate(p)
-    if gate_outcome == NOT_MET:
-        return IndicationResult(indication, NOT_ELIGIBLE, ((gate, gate_outcome),), p)
-    outcomes = ((gate, gate_outcome), *[(c, c.evaluate(p)) for c in rest])
-    seen = {outcome for _, outcome in outcomes}
-    if NOT_MET in seen:
-        verdict = NOT_ELIGIBLE
-    elif UNKNOWN in seen:
-        verdict = NEEDS_REVIEW
-    else:
-        verdict = ELIGIBLE
-    return IndicationResult(indication, verdict, outcomes, p)
+def _screen_indication(indication: Indication, gate_outcome: str, p: Profile) -> IndicationResult:
+    criteria = indication.criteria
+    outcomes = [(criteria[0], gate_outcome)]
+    verdict = NEEDS_REVIEW if gate_outcome == UNKNOWN else ELIGIBLE
+    for criterion in criteria[1:]:
+        outcome = criterion.evaluate(p)
+        outcomes.append((criterion, outcome))
+        if outcome == NOT_MET:
+            verdict = NOT_ELIGIBLE
+        elif outcome == UNKNOWN and verdict == ELIGIBLE:
+            verdict = NEEDS_REVIEW
+    return IndicationResult(indication, verdict, tuple(outcomes), p)
 
 
 def screen(p: Profile) -> ScreeningResult:
     """Screen a validated profile against every product's current indications."""
+    gates = _GATE[p.diagnosis]
     products = {}
-    for product, plan in _PLAN:
-        results = tuple(_screen_indication(ind, gate, rest, p) for ind, gate, rest in plan)
-        verdict = min((r.verdict for r in results), key=_RANK.__getitem__)
-        products[product.key] = ProductResult(product, verdict, results, p)
+    for product, indications in _PLAN:
+        results = []
+        best = NOT_ELIGIBLE
+        for indication in indications:
+            gate_outcome = gates[indication.id]
+            if gate_outcome == NOT_MET:
+                result = IndicationResult(
+                    indication, NOT_ELIGIBLE, ((indication.criteria[0], NOT_MET),), p
+                )
+            else:
+                result = _screen_indication(indication, gate_outcome, p)
+                if _RANK[result.verdict] < _RANK[best]:
+                    best = result.verdict
+            results.append(result)
+        products[product.key] = ProductResult(product, best, tuple(results), p)
     return ScreeningResult(p, RULESET_VERSION, products)
 
 

@@ -79,7 +79,12 @@ class FieldError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.field}: {self.message}"
+        return self.message
+
+
+def _error(field: str, value: Any, text: str) -> FieldError:
+    """A FieldError whose message names the field, so it reads on its own."""
+    return FieldError(field, value, f"{field}: {text}")
 
 
 class InvalidProfile(ValueError):
@@ -126,7 +131,7 @@ class _Validator:
 
     def fail(self, field: str, value: Any, expectation: str) -> None:
         self.errors.append(
-            FieldError(field, value, f"{_show(value)} is not allowed; expected {expectation}.")
+            _error(field, value, f"{_show(value)} is not allowed; expected {expectation}.")
         )
 
     def number(self, field: str, low: float, high: float, what: str) -> float | None:
@@ -198,7 +203,7 @@ class _Validator:
         for key in BIOMARKERS:
             if key not in value:
                 self.errors.append(
-                    FieldError(
+                    _error(
                         f"biomarkers.{key}",
                         None,
                         "is missing; give true, false, or null if unknown.",
@@ -217,19 +222,17 @@ def validate_patient(raw: Any) -> Profile:
     """
     if not isinstance(raw, dict):
         raise InvalidProfile(
-            [FieldError("patient", raw, f"{_show(raw)} is not allowed; expected an object.")]
+            [_error("patient", raw, f"{_show(raw)} is not allowed; expected an object.")]
         )
     check = _Validator(raw)
     for field in REQUIRED_FIELDS:
         if field not in raw:
             check.errors.append(
-                FieldError(
-                    field, None, "is missing; every schema field is required (null = unknown)."
-                )
+                _error(field, None, "is missing; every schema field is required (null = unknown).")
             )
     for field in sorted(str(key) for key in raw.keys() - KNOWN_FIELDS):
         check.errors.append(
-            FieldError(
+            _error(
                 field,
                 raw.get(field),
                 "is not a field of the screening profile; allowed fields: "

@@ -1,5 +1,10 @@
 """Screening results. Verdicts are computed eagerly; explanations, missing facts and cautions
-are derived on demand from the (immutable) profile, which keeps screening itself cheap."""
+are derived on demand from the (immutable) profile, which keeps screening itself cheap.
+
+The result types are created about 34 times per screening, so they are plain slotted dataclasses:
+a frozen one pays for `object.__setattr__` on every field, which doubled the time per case.
+Treat them as read-only.
+"""
 
 from __future__ import annotations
 
@@ -59,7 +64,7 @@ class CriterionResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IndicationResult:
     indication: Indication
     verdict: str
@@ -83,7 +88,7 @@ class IndicationResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ProductResult:
     product: Product
     verdict: str
@@ -131,7 +136,7 @@ class ProductResult:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ScreeningResult:
     profile: Profile
     ruleset: str
