@@ -11,8 +11,6 @@ from typing import Any
 from .engine import screen
 from .profile import InvalidProfile, validate_patient
 
-CASE_KEYS = frozenset({"id", "summary", "tags", "patient", "expected", "why"})
-
 
 class CaseDocumentError(ValueError):
     """The document as a whole is not a case or a list of cases."""

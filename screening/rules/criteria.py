@@ -134,30 +134,15 @@ class AgeAtLeast(Criterion):
         return {"years": self.years}
 
 
-class AgeAtMost(Criterion):
-    __slots__ = ("years", "words")
+class AgeAtMost(AgeAtLeast):
+    __slots__ = ()
     kind = "age_at_most"
-    field = "age_years"
-
-    def __init__(self, years, label, words, basis="label"):
-        super().__init__("age", label, basis)
-        self.years = years
-        self.words = words
 
     def evaluate(self, p):
         age = p.age_years
         if age is None:
             return UNKNOWN
         return MET if age <= self.years else NOT_MET
-
-    def explain(self, p, outcome):
-        if p.age_years is None:
-            return f"Age is not known; this indication is for patients {self.words}."
-        verb = "meets" if outcome == MET else "does not meet"
-        return f"Age {_years(p.age_years)} {verb} the requirement: {self.words}."
-
-    def params(self):
-        return {"years": self.years}
 
 
 class AgeReviewBelow(Criterion):

@@ -6,7 +6,6 @@ CLI can show them all together, and the engine only ever sees values it understa
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -138,7 +137,9 @@ class _Validator:
         value = self.raw.get(field)
         if value is None:
             return None
-        if not _is_number(value) or not math.isfinite(value) or not low <= value <= high:
+        # A plain range check also refuses NaN and infinities, and unlike math.isfinite it
+        # cannot overflow on a huge integer.
+        if not _is_number(value) or not low <= value <= high:
             self.fail(field, value, f"{what} from {low:g} to {high:g}, or null if unknown")
             return None
         return value

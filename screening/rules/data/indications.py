@@ -61,6 +61,12 @@ CD19_POSITIVE = FactIs("cd19_positive", True, "CD19-positive", basis="label; C5"
 CD19_CAR_T_CHECKS = (CD19_NOT_NEGATIVE, NO_PRIOR_CD19_CAR_T)
 BCMA_CAR_T_CHECKS = (BCMA_NOT_NEGATIVE, NO_PRIOR_BCMA_CAR_T)
 
+WORDING_NOT_CONFIRMED = "Exact current label wording not confirmed in a stored source."
+FL_AFTER_TWO_LINES = (
+    "Adult patients with relapsed or refractory follicular lymphoma (FL) after two or more lines "
+    "of systemic therapy."
+)
+
 B_ALL = DiagnosisIn("B-cell precursor acute lymphoblastic leukemia (ALL)", {"b_all"})
 FOLLICULAR = DiagnosisIn("follicular lymphoma (FL)", {"fl"})
 
@@ -166,16 +172,13 @@ INDICATIONS = (
     Indication(
         id="KYM-FL",
         product=kym,
-        wording=(
-            "Adult patients with relapsed or refractory follicular lymphoma (FL) after two or "
-            "more lines of systemic therapy."
-        ),
+        wording=FL_AFTER_TWO_LINES,
         section="1.3",
         approved="2022-05-27",
         approval_type="accelerated (conversion not confirmed)",
         target="CD19",
         criteria=(FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC, *CD19_CAR_T_CHECKS),
-        notes="Exact current label wording not confirmed in a stored source.",
+        notes=WORDING_NOT_CONFIRMED,
     ),
     # --- Yescarta --------------------------------------------------------------------------------
     Indication(
@@ -240,16 +243,13 @@ INDICATIONS = (
     Indication(
         id="YES-FL",
         product=yes,
-        wording=(
-            "Adult patients with relapsed or refractory follicular lymphoma (FL) after two or "
-            "more lines of systemic therapy."
-        ),
+        wording=FL_AFTER_TWO_LINES,
         section="1.2",
         approved="2021-03-05",
         approval_type="accelerated (conversion not confirmed)",
         target="CD19",
         criteria=(FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC, *CD19_CAR_T_CHECKS),
-        notes="Exact current label wording not confirmed in a stored source.",
+        notes=WORDING_NOT_CONFIRMED,
     ),
     # --- Breyanzi --------------------------------------------------------------------------------
     Indication(
