@@ -40,3 +40,11 @@ def test_it_serves_bootstrap_locally_not_from_a_cdn(client):
 
 def test_it_registers_the_ping_task_on_the_celery_app():
     assert "screening.ping_task" in celery_app.tasks
+
+
+@pytest.mark.django_db
+def test_it_answers_an_unknown_address_with_a_404_page_carrying_the_notice(client):
+    response = client.get("/no-such-page/")
+
+    assert response.status_code == 404
+    assert "Not medical advice" in response.content.decode()
