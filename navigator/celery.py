@@ -1,4 +1,10 @@
-"""The Celery app. Its configuration lives in settings.py under the CELERY_ prefix."""
+"""The Celery app.
+
+Configuration lives in settings.py under the CELERY_ prefix, next to the REDIS_URL it depends on:
+JSON serialisation only, soft/hard time limits, acks_late with task_reject_on_worker_lost,
+prefetch 1, and a Redis visibility timeout longer than any task. test_celery_roundtrip checks
+them on this app.
+"""
 
 import os
 

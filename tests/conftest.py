@@ -1,14 +1,23 @@
-"""Shared test setup. Generic on purpose: fixtures for a layer live beside that layer's tests."""
+"""Shared test setup. Generic and session-wide on purpose: tests that don't touch Django (the
+rules tests) pay nothing per test; fixtures for one layer live beside that layer's tests."""
 
 import pytest
+from django.conf import settings
+from django.test import override_settings
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    # Real hashers are slow by design; tests only need passwords to round-trip.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def _private_media_in_tmp(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
+@pytest.fixture(scope="session", autouse=True)
+def _fast_test_settings(django_test_environment, tmp_path_factory):
+    # Real password hashers are slow by design; tests only need passwords to round-trip.
+    # Uploads go to a throwaway folder, never to var/.
+    private_media = tmp_path_factory.mktemp("private-media")
+    storages = {**settings.STORAGES}
+    storages["default"] = {**storages["default"], "OPTIONS": {"location": str(private_media)}}
+    override = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        PRIVATE_MEDIA_ROOT=private_media,
+        STORAGES=storages,
+    )
+    override.enable()
+    yield
+    override.disable()

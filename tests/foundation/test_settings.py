@@ -141,3 +141,13 @@ def test_it_runs_the_suite_on_the_database_that_database_url_names():
     expected = "postgresql" if url.startswith(("postgres://", "postgresql://")) else "sqlite"
 
     assert connection.vendor == expected
+
+
+def test_it_keeps_test_uploads_out_of_the_repository():
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    name = default_storage.save("probe.txt", ContentFile(b"synthetic"))
+
+    assert Path(default_storage.path(name)).read_bytes() == b"synthetic"
+    assert REPO_ROOT not in Path(default_storage.path(name)).parents
