@@ -135,6 +135,9 @@ class AgeAtLeast(Criterion):
 
 
 class AgeAtMost(AgeAtLeast):
+    """ "Up to 25 years of age" includes everyone whose completed age is 25 (C1), so 25.5 is in
+    and 26 is out: the payers' wording is "less than 26 years of age"."""
+
     __slots__ = ()
     kind = "age_at_most"
 
@@ -142,7 +145,7 @@ class AgeAtMost(AgeAtLeast):
         age = p.age_years
         if age is None:
             return UNKNOWN
-        return MET if age <= self.years else NOT_MET
+        return MET if age < self.years + 1 else NOT_MET
 
 
 class AgeReviewBelow(Criterion):
@@ -292,7 +295,7 @@ class Received(Criterion):
     field = "prior_therapies"
 
     def __init__(self, therapy, label, basis="label"):
-        super().__init__(f"prior {PRIOR_THERAPIES[therapy]}", label, basis)
+        super().__init__(f"received {PRIOR_THERAPIES[therapy]}", label, basis)
         self.therapy = therapy
 
     def evaluate(self, p):
