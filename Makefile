@@ -47,7 +47,7 @@ pytest: $(STAMP) chromium
 test: lint check-migrations pytest
 
 bench: $(STAMP)
-	@if [ -f bench/rules.py ]; then $(PY) bench/rules.py; else echo "bench/rules.py not present yet"; fi
+	$(PY) bench/rules.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
