@@ -153,6 +153,7 @@ class AgeReviewBelow(Criterion):
 
     __slots__ = ("years", "reason")
     kind = "age_review_below"
+    field = "age_years"
 
     def __init__(self, years, label, reason, basis):
         super().__init__("age studied", label, basis)
@@ -171,9 +172,6 @@ class AgeReviewBelow(Criterion):
         if outcome == MET:
             return f"Age {_years(p.age_years)} is within the ages studied."
         return f"Age {_years(p.age_years)}: {self.reason}"
-
-    def missing(self, p, outcome):
-        return (missing_fact("age_years"),) if p.age_years is None else ()
 
     def params(self):
         return {"years": self.years, "reason": self.reason}
@@ -492,9 +490,6 @@ class AntigenNotNegative(Criterion):
             "targeting it, so a clinician needs to review this."
         )
 
-    def missing(self, p, outcome):
-        return ()
-
     def params(self):
         return {"fact": self.fact}
 
@@ -521,9 +516,6 @@ class NoPriorSameTarget(Criterion):
             f"Has already received {what}. The label does not address re-treatment and the "
             "pivotal trials excluded it, so a clinician needs to review this."
         )
-
-    def missing(self, p, outcome):
-        return ()
 
     def params(self):
         return {"therapy": self.therapy}

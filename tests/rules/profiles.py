@@ -426,34 +426,3 @@ QUALIFYING_CASE = {
     "BLI-CONS": consolidation_b_all,
     "AUC-ALL": relapsed_b_all_adult,
 }
-
-
-def valid_patients():
-    """A hypothesis strategy for complete, valid profiles, weighted towards the label edges."""
-    from hypothesis import strategies as st
-
-    tri = st.sampled_from((True, False, None))
-    edge_ages = (0, 0.05, 1 / 12, 0.99, 1, 2.9, 3, 17, 18, 25, 26, 69, 70, 130)
-    return st.fixed_dictionaries(
-        {
-            "age_years": st.none()
-            | st.sampled_from(edge_ages)
-            | st.floats(min_value=0, max_value=130),
-            "diagnosis": st.none() | st.sampled_from(DIAGNOSES),
-            "disease_status": st.none() | st.sampled_from(DISEASE_STATUSES),
-            "prior_lines": st.none() | st.integers(min_value=0, max_value=30),
-            "prior_therapies": st.none()
-            | st.lists(st.sampled_from(PRIOR_THERAPIES), max_size=6, unique=True),
-            "biomarkers": st.fixed_dictionaries({key: tri for key in BIOMARKER_KEYS}),
-            "ecog": st.none() | st.integers(min_value=0, max_value=4),
-            "mrd_percent": st.none()
-            | st.sampled_from((0, 0.09, 0.1, 100))
-            | st.floats(min_value=0, max_value=100),
-            "relapse_within_12_months": tri,
-            "transplant_eligible": tri,
-            "lenalidomide_refractory": tri,
-            "in_consolidation_phase": tri,
-            "no_satisfactory_alternative": tri,
-        },
-        optional={"active_infection": tri, "cns_involvement": tri},
-    )

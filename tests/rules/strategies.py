@@ -11,8 +11,8 @@ from screening.rules.vocabulary import (
     PRIOR_THERAPIES,
 )
 
-EDGE_AGES = [0.05, 1 / 12, 0.5, 0.99, 1, 2.9, 3, 12, 17, 17.99, 18, 25, 25.5, 26, 69, 70, 85]
-EDGE_MRD = [0, 0.01, 0.09, 0.1, 0.5, 12.0]
+EDGE_AGES = [0, 0.05, 1 / 12, 0.5, 0.99, 1, 2.9, 3, 12, 17, 17.99, 18, 25, 25.5, 26, 69, 70, 130]
+EDGE_MRD = [0, 0.01, 0.09, 0.1, 0.5, 12.0, 100]
 
 ages = st.sampled_from(EDGE_AGES) | st.floats(0, 130, allow_nan=False, allow_infinity=False)
 lines = st.integers(0, 6) | st.integers(0, 30)

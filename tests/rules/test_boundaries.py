@@ -41,8 +41,8 @@ from tests.rules.profiles import (
     rr_myeloma_triple_exposed,
     second_line_dlbcl,
     third_line_dlbcl,
-    valid_patients,
 )
+from tests.rules.strategies import patients
 
 ELIGIBLE = "eligible"
 REVIEW = "needs_review"
@@ -1231,7 +1231,7 @@ def test_verdicts_criteria_missing_facts_and_cautions_agree_with_each_other(fact
 
 
 @settings(max_examples=200, deadline=None)
-@given(patient=valid_patients())
+@given(patient=patients)
 def test_on_any_profile_verdicts_criteria_missing_facts_and_cautions_agree(patient):
     _assert_consistent(patient, "generated")
 
@@ -1456,7 +1456,7 @@ def _set(patient: dict[str, Any], field: str, value: Any) -> dict[str, Any]:
 
 
 @settings(max_examples=120, deadline=None)
-@given(patient=valid_patients())
+@given(patient=patients)
 def test_on_any_profile_an_unknown_fact_never_contradicts_what_knowing_it_would_give(patient):
     for field, known_values in _KNOWN_VALUES.items():
         unknown = verdicts(_set(patient, field, None))
@@ -1470,7 +1470,7 @@ def test_on_any_profile_an_unknown_fact_never_contradicts_what_knowing_it_would_
 
 
 @settings(max_examples=200, deadline=None)
-@given(patient=valid_patients())
+@given(patient=patients)
 def test_on_any_profile_ecog_and_the_optional_flags_never_change_a_verdict(patient):
     baseline = verdicts({**patient, "ecog": None})
     for changes in (

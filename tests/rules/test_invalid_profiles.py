@@ -26,9 +26,9 @@ from tests.rules.profiles import (
     SCHEMA_FIELDS,
     make_patient,
     relapsed_b_all_adult,
-    valid_patients,
     without,
 )
+from tests.rules.strategies import patients
 
 BOOLEAN_FIELDS = (
     "relapse_within_12_months",
@@ -616,7 +616,7 @@ def test_any_json_value_as_the_whole_patient_is_rejected_cleanly(junk):
 
 
 @hypothesis.settings(max_examples=300, deadline=None)
-@hypothesis.given(patient=valid_patients())
+@hypothesis.given(patient=patients)
 def test_every_valid_profile_screens_without_error_and_deterministically(patient):
     validate_patient(patient)
     first = screen_patient(patient)
