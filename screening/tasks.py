@@ -13,3 +13,11 @@ def ping_task(nonce: str) -> dict:
     from celery import current_task
 
     return {"nonce": nonce, "worker": current_task.request.hostname}
+
+
+@shared_task(name="screening.screen_case_task")
+def screen_case_task(case_id: int) -> None:
+    """Screen one case (ids only in the message); see screening.services.pipeline."""
+    from screening.services.pipeline import screen_case
+
+    screen_case(case_id)

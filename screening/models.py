@@ -1,1 +1,0 @@
-"""Screening models. None yet: cases, profiles and results arrive with their issues."""

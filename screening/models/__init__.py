@@ -1,0 +1,39 @@
+"""Screening models, one module per noun. Import from here: `from screening.models import Case`."""
+
+from screening.models.access import AccessRecord
+from screening.models.case import Case, CaseStatus, Outcome, Priority, SubmitterRole
+from screening.models.coordination import CoordinatorProfile, Note, RecordsRequest
+from screening.models.documents import (
+    Document,
+    DocumentCategory,
+    ScanStatus,
+    TextStatus,
+    private_storage,
+)
+from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
+from screening.models.runs import ProductVerdict, ScreeningRun
+from screening.models.timeline import CaseEvent, EventKind
+
+__all__ = [
+    "AccessRecord",
+    "Case",
+    "CaseEvent",
+    "CaseStatus",
+    "CoordinatorProfile",
+    "Document",
+    "DocumentCategory",
+    "EventKind",
+    "IntakeDraft",
+    "Note",
+    "Outcome",
+    "Priority",
+    "ProductVerdict",
+    "RecordsRequest",
+    "ResumeLink",
+    "ScanStatus",
+    "ScreeningRun",
+    "StatusToken",
+    "SubmitterRole",
+    "TextStatus",
+    "private_storage",
+]

@@ -1,0 +1,24 @@
+"""Who read what: one row per case view and per document download (history covers changes)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class AccessRecord(models.Model):
+    class Action(models.TextChoices):
+        VIEW_CASE = "view_case", "Viewed case"
+        DOWNLOAD = "download", "Downloaded document"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    case = models.ForeignKey("screening.Case", null=True, on_delete=models.SET_NULL)
+    document = models.ForeignKey("screening.Document", null=True, on_delete=models.SET_NULL)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,145 @@
+"""The case: one person's submitted intake, its screening state and its coordination."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class CaseStatus(models.TextChoices):
+    """The workflow; allowed moves are in screening/services/workflow.py."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    SCREENING = "screening", _("Being screened")
+    AWAITING_REVIEW = "awaiting_review", _("Awaiting review")
+    IN_REVIEW = "in_review", _("In review")
+    RECORDS_REQUESTED = "records_requested", _("Records requested")
+    REFERRED = "referred", _("Referred")
+    CLOSED = "closed", _("Closed")
+
+
+OPEN_STATUSES = tuple(s for s in CaseStatus.values if s != CaseStatus.CLOSED)
+
+
+class Outcome(models.TextChoices):
+    REFERRED_FOR_TREATMENT = "referred_for_treatment", _("Referred for treatment")
+    NOT_ELIGIBLE = "not_eligible", _("Not eligible")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+    DUPLICATE = "duplicate", _("Duplicate")
+
+
+class Priority(models.IntegerChoices):
+    # Lower sorts first: the queue orders by priority then due time.
+    URGENT = 1, _("Urgent")
+    HIGH = 2, _("High")
+    STANDARD = 3, _("Standard")
+
+
+class SubmitterRole(models.TextChoices):
+    PATIENT = "patient", _("The patient")
+    FAMILY = "family", _("A family member or carer")
+    CLINICIAN = "clinician", _("A referring clinician")
+
+
+class Case(models.Model):
+    # Public, non-sequential reference (screening/services/references.py), e.g. NAV-7K3M-Q9XD.
+    reference = models.CharField(max_length=20, unique=True, editable=False)
+    # The wizard's one-time submission key: a replayed or double-clicked submit finds the case
+    # this key already created instead of creating a second one.
+    submission_key = models.CharField(max_length=64, unique=True, editable=False)
+
+    status = models.CharField(
+        max_length=20, choices=CaseStatus.choices, default=CaseStatus.SUBMITTED, db_index=True
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="duplicates"
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+
+    priority = models.PositiveSmallIntegerField(
+        choices=Priority.choices, default=Priority.STANDARD, db_index=True
+    )
+    priority_reason = models.CharField(max_length=300, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    assigned_at = models.DateTimeField(null=True, blank=True)
+
+    submitted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # When screening was last asked for; the sweeper re-enqueues cases stuck past a threshold.
+    screening_requested_at = models.DateTimeField(null=True, blank=True)
+    first_reviewed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    # Who submitted, and how to reach them.
+    submitter_role = models.CharField(max_length=20, choices=SubmitterRole.choices)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100, blank=True)
+    email = models.EmailField(db_index=True)
+    phone = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    language = models.CharField(max_length=10, help_text=_("Preferred language code"))
+    date_of_birth = models.DateField(null=True, blank=True)
+
+    # Consent, as agreed: the version of the text and when.
+    consent_version = models.CharField(max_length=40)
+    consented_at = models.DateTimeField()
+    consent_processing = models.BooleanField(default=False)
+    consent_sharing = models.BooleanField(default=False)
+    consent_not_medical_advice = models.BooleanField(default=False)
+
+    # A schema diagnosis code, or "unsure"; copied from the intake for filtering.
+    disease = models.CharField(max_length=20, db_index=True)
+    # The answers as submitted (JSON-safe), and the screening profile derived from them
+    # (case-schema `patient` shape). The rules read `profile`; people read `intake`.
+    intake = models.JSONField(default=dict)
+    profile = models.JSONField(default=dict)
+
+    latest_run = models.ForeignKey(
+        "screening.ScreeningRun",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Denormalised one-liner for the queue, e.g. "Likely: Kymriah, Besponsa · Review: Blincyto".
+    screening_summary = models.CharField(max_length=300, blank=True)
+    document_count = models.PositiveIntegerField(default=0)
+
+    # Coordination details, kept by coordinators.
+    referring_physician = models.CharField(max_length=200, blank=True)
+    referring_hospital = models.CharField(max_length=200, blank=True)
+    treating_center_contacts = models.TextField(blank=True)
+    target_center = models.CharField(max_length=200, blank=True)
+    travel_needs = models.TextField(blank=True)
+    admission_needs = models.TextField(blank=True)
+    interpreter_needed = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=10, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["intake", "profile", "updated_at"])
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["status", "priority", "due_at"], name="case_queue_idx"),
+            models.Index(fields=["assigned_to", "status"], name="case_assignee_idx"),
+        ]
+        permissions = [
+            ("change_any_case", "Can change cases assigned to anyone"),
+            ("view_dashboard", "Can see the coordination dashboard"),
+            ("view_accessrecords", "Can read the access log"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED

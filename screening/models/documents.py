@@ -1,0 +1,88 @@
+"""Uploaded reports. Bytes live in private storage under random names; never served directly."""
+
+from django.core.files.storage import storages
+from django.db import models
+from django.utils.functional import LazyObject
+from django.utils.translation import gettext_lazy as _
+
+
+class _PrivateStorage(LazyObject):
+    # Resolved lazily so tests that override STORAGES get their throwaway folder.
+    def _setup(self):
+        self._wrapped = storages["default"]
+
+
+private_storage = _PrivateStorage()
+
+
+def _private_storage():
+    return private_storage
+
+
+class DocumentCategory(models.TextChoices):
+    PATHOLOGY = "pathology", _("Pathology report")
+    FLOW_CYTOMETRY = "flow_cytometry", _("Flow cytometry report")
+    CYTOGENETICS = "cytogenetics", _("Cytogenetics or molecular report")
+    IMAGING = "imaging", _("Imaging report")
+    LABS = "labs", _("Lab results")
+    TREATMENT_SUMMARY = "treatment_summary", _("Treatment summary")
+    OTHER = "other", _("Other")
+
+
+class ScanStatus(models.TextChoices):
+    NOT_SCANNED = "not_scanned", _("Not scanned (no scanner configured)")
+    PENDING = "pending", _("Waiting for virus scan")
+    CLEAN = "clean", _("Scanned: clean")
+    QUARANTINED = "quarantined", _("Quarantined")
+
+
+class TextStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for text extraction")
+    EXTRACTED = "extracted", _("Text extracted")
+    NO_TEXT = "no_text", _("No text (image)")
+    UNREADABLE = "unreadable", _("Unreadable")
+
+
+class Document(models.Model):
+    # Null while the file belongs to an intake draft that has not been submitted yet.
+    case = models.ForeignKey(
+        "screening.Case",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="documents",
+    )
+    draft = models.ForeignKey(
+        "screening.IntakeDraft",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="documents",
+    )
+    category = models.CharField(max_length=30, choices=DocumentCategory.choices)
+    # The uploader's file name, cleaned of any path; shown to people, never used on disk.
+    original_name = models.CharField(max_length=255)
+    file = models.FileField(storage=_private_storage, max_length=200)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    content_type = models.CharField(max_length=50)  # detected from the bytes
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, default="intake")  # intake / status_page / staff
+
+    scan_status = models.CharField(
+        max_length=20, choices=ScanStatus.choices, default=ScanStatus.PENDING
+    )
+    scan_detail = models.CharField(max_length=200, blank=True)
+    text_status = models.CharField(
+        max_length=20, choices=TextStatus.choices, default=TextStatus.PENDING
+    )
+    text_detail = models.CharField(max_length=200, blank=True)
+    extracted_text = models.TextField(blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["category", "uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -1,0 +1,99 @@
+"""Screening a stored case: run the rules on its profile and keep the result as a ScreeningRun.
+
+`screen_case` is what the Celery task calls. It is idempotent: the run is keyed by case,
+ruleset version and profile hash, so a second delivery of the same task stores nothing new.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+
+from screening.models import Case, ProductVerdict, ScreeningRun
+from screening.rules.data.products import PRODUCTS
+from screening.rules.engine import screen_patient
+from screening.rules.results import ELIGIBLE, NEEDS_REVIEW
+from screening.rules.ruleset import RULESET_VERSION
+
+
+def profile_hash(profile: dict) -> str:
+    """sha256 of the profile's canonical JSON: equal profiles hash equal whatever key order."""
+    canonical = json.dumps(profile, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def summarise_verdicts(verdicts: dict[str, str]) -> str:
+    """The queue's one-liner, e.g. 'Likely: Kymriah, Besponsa · Review: Blincyto'."""
+    likely = [PRODUCTS[key].brand for key, v in verdicts.items() if v == ELIGIBLE]
+    review = [PRODUCTS[key].brand for key, v in verdicts.items() if v == NEEDS_REVIEW]
+    parts = []
+    if likely:
+        parts.append("Likely: " + ", ".join(likely))
+    if review:
+        parts.append("Review: " + ", ".join(review))
+    return " · ".join(parts) or "No product likely"
+
+
+def verdict_changes(before: dict[str, str], after: dict[str, str]) -> dict[str, list[str]]:
+    """Product → [old verdict, new verdict] for every product whose verdict changed."""
+    return {
+        key: [before.get(key), verdict]
+        for key, verdict in after.items()
+        if before.get(key) != verdict
+    }
+
+
+@dataclass(frozen=True)
+class RunOutcome:
+    run: ScreeningRun
+    created: bool  # False when this exact input had already been screened
+    changes: dict[str, list[str]]
+
+
+def store_screening_run(case: Case, *, trigger: str = "submit") -> RunOutcome:
+    """Screen the case's stored profile under the current ruleset and store the run.
+
+    Raises `screening.rules.profile.InvalidProfile` if the stored profile cannot be screened.
+    Makes the new run the case's latest and refreshes the queue summary, in one transaction.
+    """
+    digest = profile_hash(case.profile)
+    existing = ScreeningRun.objects.filter(
+        case=case, ruleset_version=RULESET_VERSION, profile_hash=digest
+    ).first()
+    if existing is not None:
+        return RunOutcome(existing, False, existing.changes)
+
+    result = screen_patient(case.profile)
+    verdicts = result.verdicts()
+    previous = case.latest_run.verdicts if case.latest_run_id else {}
+    changes = verdict_changes(previous, verdicts) if previous else {}
+    try:
+        with transaction.atomic():
+            run = ScreeningRun.objects.create(
+                case=case,
+                ruleset_version=RULESET_VERSION,
+                profile_hash=digest,
+                trigger=trigger,
+                results=result.to_dict()["results"],
+                verdicts=verdicts,
+                changes=changes,
+            )
+            ProductVerdict.objects.bulk_create(
+                ProductVerdict(run=run, case=case, product=key, verdict=verdict)
+                for key, verdict in verdicts.items()
+            )
+            Case.objects.filter(pk=case.pk).update(
+                latest_run=run, screening_summary=summarise_verdicts(verdicts)[:300]
+            )
+    except IntegrityError:
+        # Another delivery of the same task stored this run between our read and our write.
+        run = ScreeningRun.objects.get(
+            case=case, ruleset_version=RULESET_VERSION, profile_hash=digest
+        )
+        return RunOutcome(run, False, run.changes)
+    case.latest_run = run
+    case.screening_summary = summarise_verdicts(verdicts)[:300]
+    return RunOutcome(run, True, changes)
