@@ -5,6 +5,9 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
+# Browser fixtures (chromium, new_page, browser_page) for every layer's tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _fast_test_settings(django_test_environment, tmp_path_factory):
