@@ -11,6 +11,7 @@ from screening.models.documents import (
     private_storage,
 )
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
+from screening.models.notifications import Notification, NotificationState
 from screening.models.runs import ProductVerdict, ScreeningRun
 from screening.models.timeline import CaseEvent, EventKind
 
@@ -25,6 +26,8 @@ __all__ = [
     "EventKind",
     "IntakeDraft",
     "Note",
+    "Notification",
+    "NotificationState",
     "Outcome",
     "Priority",
     "ProductVerdict",
