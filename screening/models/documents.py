@@ -1,8 +1,10 @@
 """Uploaded reports. Bytes live in private storage under random names; never served directly."""
 
 from django.core.files.storage import storages
+from django.core.signals import setting_changed
 from django.db import models
-from django.utils.functional import LazyObject
+from django.dispatch import receiver
+from django.utils.functional import LazyObject, empty
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,6 +15,14 @@ class _PrivateStorage(LazyObject):
 
 
 private_storage = _PrivateStorage()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting, **kwargs):
+    # Once resolved, the lazy object keeps its storage; an override of STORAGES (the tests'
+    # throwaway folder) must be seen even if something touched the storage before it.
+    if setting == "STORAGES":
+        private_storage._wrapped = empty
 
 
 def _private_storage():
