@@ -1,1 +1,14 @@
-"""Admin registrations for screening models (none yet)."""
+"""The staff side of Navigator, in the Django admin: the case queue and case page
+(cases.py), documents and their download (documents.py), the access log (access_log.py),
+coordinators' profiles (coordinators.py) and the leads' dashboard (dashboard.py).
+
+Importing the modules registers their ModelAdmins with the default admin site."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from screening.admin import access_log, cases, coordinators, documents  # noqa: F401
+
+admin.site.site_header = _("Navigator coordination")
+admin.site.site_title = _("Navigator")
+admin.site.index_title = _("Coordination")

@@ -1,0 +1,178 @@
+"""The case page: everything a coordinator reads before acting, with the notice."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from screening.models import Case, CaseStatus, DocumentCategory, ScanStatus, TextStatus
+from screening.rules.results import MEDICAL_ADVICE_NOTICE
+from screening.services.triage import add_note
+from tests.admin.conftest import screened_case
+from tests.factories import DocumentFactory
+from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
+
+pytestmark = pytest.mark.django_db
+
+
+def case_page(client, case):
+    response = client.get(reverse("admin:screening_case_change", args=[case.pk]))
+    assert response.status_code == 200
+    return response.text
+
+
+def text_of(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_it_shows_the_profile_in_plain_words(client, coordinator):
+    case = screened_case(profile=third_line_dlbcl(), assigned_to=coordinator)
+    client.force_login(coordinator)
+    page = text_of(case_page(client, case))
+
+    assert "Diagnosis diffuse large B-cell lymphoma" in page
+    assert "Prior lines of systemic therapy 2" in page
+    assert "CD19 expression unknown" in page
+    assert "Candidate for autologous stem cell transplant yes" in page
+
+
+def test_it_shows_the_screening_table_criterion_by_criterion_with_citations(client, coordinator):
+    case = screened_case(profile=relapsed_b_all_adult(), assigned_to=coordinator)
+    client.force_login(coordinator)
+    html = case_page(client, case)
+    page = text_of(html)
+
+    # product -> indication -> criterion, with outcome, explanation, label wording, citation
+    assert "Besponsa (inotuzumab ozogamicin) — Likely eligible" in page
+    assert "BES-ALL — Likely eligible" in page
+    assert "CD22 expression Met CD22 expression: present, as the label requires." in page
+    assert "BESPONSA (inotuzumab ozogamicin) US Prescribing Information, section 1" in page
+    assert "Kymriah (tisagenlecleucel) — Not eligible" in page
+    assert "age Not met Age 45 years does not meet the requirement: 25 or younger." in page
+    # likely-eligible products come first and open; not-eligible ones are folded
+    assert page.index("Besponsa (inotuzumab") < page.index("Kymriah (tisagenlecleucel)")
+    assert MEDICAL_ADVICE_NOTICE in html
+
+
+def test_it_lists_missing_facts_with_the_documents_that_settle_them_and_the_cautions(
+    client, coordinator
+):
+    profile = relapsed_b_all_adult()
+    profile["biomarkers"]["cd22_positive"] = None
+    case = screened_case(profile=profile, assigned_to=coordinator)
+    client.force_login(coordinator)
+    page = text_of(case_page(client, case))
+
+    assert "CD22 expression flow cytometry report Besponsa" in page
+    assert "Boxed warning: liver toxicity" in page or "Cautions" in page
+
+
+def test_it_lists_documents_with_category_size_scan_text_and_a_download_link(
+    client, coordinator, own_case
+):
+    document = DocumentFactory(
+        case=own_case,
+        category=DocumentCategory.FLOW_CYTOMETRY,
+        original_name="flow-report.pdf",
+        scan_status=ScanStatus.CLEAN,
+        text_status=TextStatus.EXTRACTED,
+        extracted_text="CD19 positive, CD22 positive blasts 84%",
+        page_count=2,
+    )
+    quarantined = DocumentFactory(
+        case=own_case, original_name="virus.pdf", scan_status=ScanStatus.QUARANTINED
+    )
+    client.force_login(coordinator)
+    html = case_page(client, own_case)
+    page = text_of(html)
+
+    assert "flow-report.pdf Flow cytometry report" in page
+    assert "Scanned: clean Text extracted (2 pages)" in page
+    assert "CD19 positive, CD22 positive blasts 84%" in page
+    assert reverse("admin:screening_document_download", args=[document.pk]) in html
+    assert reverse("admin:screening_document_download", args=[quarantined.pk]) not in html
+    virus_row = page[page.index("virus.pdf") :]
+    assert virus_row.index("Quarantined") < virus_row.index("Not available") < 200
+
+
+def test_the_timeline_has_every_event_note_and_email(client, coordinator, own_case):
+    add_note(own_case, "Spoke to the treating team in Leeds.", by=coordinator)
+    client.force_login(coordinator)
+    page = text_of(case_page(client, own_case))
+
+    timeline = page[page.index("Timeline") :]
+    assert "Screened" in timeline
+    assert "Assigned" in timeline
+    assert "Email sent" in timeline  # the assignment email of the pipeline
+    assert "Spoke to the treating team in Leeds." in timeline
+    assert "Notes" in page
+
+
+def test_it_shows_the_coordination_details(client, coordinator, own_case):
+    Case.objects.filter(pk=own_case.pk).update(
+        referring_physician="Dr Aurelia Voss",
+        target_center="Northshore Cell Therapy Unit",
+        interpreter_needed=True,
+        interpreter_language="pt",
+        travel_needs="Flight from Porto",
+    )
+    client.force_login(coordinator)
+    html = case_page(client, own_case)
+    assert 'value="Dr Aurelia Voss"' in html
+    assert 'value="Northshore Cell Therapy Unit"' in html
+    assert "Flight from Porto</textarea>" in html
+    assert 'name="interpreter_needed" id="id_interpreter_needed" checked' in html
+
+
+def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
+    client, coordinator, lead, own_case
+):
+    client.force_login(coordinator)
+    url = reverse("admin:screening_case_change", args=[own_case.pk])
+    form = {
+        "priority": own_case.priority,
+        "priority_reason": own_case.priority_reason,
+        "due_at_0": "",
+        "due_at_1": "",
+        "phone": "+1 555 0100",
+        "referring_physician": "Dr Aurelia Voss",
+        "referring_hospital": "",
+        "treating_center_contacts": "",
+        "target_center": "Northshore Cell Therapy Unit",
+        "travel_needs": "",
+        "admission_needs": "",
+        "interpreter_language": "",
+        "_continue": "1",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 302, response.content
+
+    own_case.refresh_from_db()
+    assert own_case.target_center == "Northshore Cell Therapy Unit"
+    latest = own_case.history.first()
+    assert latest.history_user == coordinator
+    assert "target_center" in latest.history_change_reason
+    # Status and assignment are not form fields: only the actions change them.
+    assert own_case.status == CaseStatus.IN_REVIEW
+    assert own_case.assigned_to == coordinator
+
+    client.force_login(lead)
+    history = client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
+    assert history.status_code == 200
+    assert "target_center" in history.text
+
+
+def test_nobody_reverts_a_case_from_its_history(client, lead, own_case):
+    client.force_login(lead)
+    version = own_case.history.first()
+    url = reverse("admin:screening_case_simple_history", args=[own_case.pk, version.history_id])
+    assert client.post(url, {"status": "closed"}).status_code == 403
+
+
+def test_an_unscreened_case_says_so(client, coordinator):
+    from tests.factories import CaseFactory
+
+    case = CaseFactory(assigned_to=coordinator)
+    client.force_login(coordinator)
+    page = text_of(case_page(client, case))
+    assert "This case has not been screened yet." in page
