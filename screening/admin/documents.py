@@ -29,7 +29,8 @@ def safe_download_name(document: Document) -> str:
     name = unicodedata.normalize("NFKC", document.original_name or "")
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(
-        "_" if ch in '"<>:|?*;' or unicodedata.category(ch).startswith("C") else ch for ch in name
+        " " if unicodedata.category(ch).startswith("C") else "_" if ch in '"<>:|?*;' else ch
+        for ch in name
     )
     name = " ".join(name.split()).strip(" .") or "document"
     extension = EXTENSIONS.get(document.content_type, "")
