@@ -4,21 +4,22 @@ from screening.services.demo import seed_demo_data
 
 
 class Command(BaseCommand):
-    help = "Create a demo coordinator login (password printed once) and synthetic demo cases."
+    help = "Create demo coordinator and lead logins (passwords printed once) and demo cases."
 
     def handle(self, *args, **options):
         result = seed_demo_data()
-        if result.password:
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"Created demo coordinator: username={result.username} "
-                    f"password={result.password}\n"
-                    "This password is shown only once. Reset it with "
-                    f"`python manage.py changepassword {result.username}`."
+        for role, username, password in (
+            ("coordinator", result.username, result.password),
+            ("lead", result.lead_username, result.lead_password),
+        ):
+            if password:
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Created demo {role}: username={username} password={password}\n"
+                        "This password is shown only once. Reset it with "
+                        f"`python manage.py changepassword {username}`."
+                    )
                 )
-            )
-        else:
-            self.stdout.write(
-                f"Demo coordinator '{result.username}' already exists; password unchanged."
-            )
+            else:
+                self.stdout.write(f"Demo {role} '{username}' already exists; password unchanged.")
         self.stdout.write(f"Synthetic demo cases created: {result.cases_created}")
