@@ -117,11 +117,11 @@ class DiseaseNowForm(StepForm):
                     required=False,
                     error_messages={
                         "invalid": _("Enter a number, for example 0.5."),
-                        "min_value": _("The MRD level cannot be below 0 %."),
-                        "max_value": _("The MRD level cannot be above 100 %."),
+                        "min_value": _("The MRD level cannot be below 0 %%."),
+                        "max_value": _("The MRD level cannot be above 100 %%."),
                         "max_digits": _("Enter the MRD level with at most 6 decimals."),
                         "max_decimal_places": _("Enter the MRD level with at most 6 decimals."),
-                        "max_whole_digits": _("The MRD level cannot be above 100 %."),
+                        "max_whole_digits": _("The MRD level cannot be above 100 %%."),
                     },
                 )
             else:
