@@ -1,7 +1,7 @@
 """The person's own status page, /status/<token>/: read it, and send documents from it.
 
 Kept apart from the intake wizard's views. The token in the address is the only key, so
-every answer (the 404 included) is private: not cached, no Referer sent on, not indexed.
+every answer (the 404 included) is private: not cached, no Referer to other sites, not indexed.
 """
 
 from django.contrib import messages
@@ -22,7 +22,10 @@ from screening.services.uploads import MAX_FILES_PER_CASE, UploadRejected
 
 def _private(response):
     add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, ...
-    response["Referrer-Policy"] = "no-referrer"
+    # Never sent to another site. Not "no-referrer": under it Chromium posts the upload form
+    # with "Origin: null", which Django's CSRF check rightly refuses (the browser test found
+    # this). Our own server already has the address, so same-origin leaks nothing.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

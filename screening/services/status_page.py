@@ -169,7 +169,7 @@ def event_text(event: CaseEvent) -> str:
         return _("A coordinator asked for more records.")
     if event.kind == EventKind.RECORDS_RECEIVED:
         return ngettext(
-            "We received the %(n)d document you sent.",
+            "We received the document you sent.",
             "We received the %(n)d documents you sent.",
             count,
         ) % {"n": count}

@@ -41,7 +41,7 @@ def test_uploading_the_requested_records_closes_the_loop(
         )
     assert response.status_code == 302
     assert response["Location"] == records_requested.url + "#documents"
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
     case = records_requested.case
     case.refresh_from_db()

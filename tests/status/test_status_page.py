@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def assert_private(response):
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "noindex" in response["X-Robots-Tag"]
 
 
