@@ -47,7 +47,12 @@ def test_it_records_the_timeline_in_order():
     case = CaseFactory()
     screen_case(case.pk)
     kinds = list(CaseEvent.objects.filter(case=case).values_list("kind", flat=True))
-    assert kinds == [EventKind.SCREENING_STARTED, EventKind.SCREENED, EventKind.STATUS_CHANGED]
+    assert kinds == [
+        EventKind.SCREENING_STARTED,
+        EventKind.SCREENED,
+        EventKind.PRIORITISED,
+        EventKind.STATUS_CHANGED,
+    ]
 
 
 def test_profile_hash_ignores_key_order():

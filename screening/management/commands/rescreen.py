@@ -1,0 +1,57 @@
+"""`manage.py rescreen`: re-screen open cases under the current ruleset.
+
+By default only cases whose latest screening used another ruleset (run it after a rules
+change; beat also does this hourly). `--all` re-screens every open case (a case whose
+answers and ruleset are unchanged stores nothing new). `--enqueue` hands the work to the
+Celery workers instead of doing it here.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from screening.models import Case
+from screening.rules.profile import InvalidProfile
+from screening.services import screening as screening_service
+from screening.services.rescreen import (
+    cases_to_rescreen,
+    describe_changes,
+    rescreen_case,
+    rescreen_open_cases,
+)
+
+
+class Command(BaseCommand):
+    help = "Re-screen open cases under the current ruleset and record what changed."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--all", action="store_true", help="every open case, not only outdated ones"
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="queue one task per case for the workers"
+        )
+        parser.add_argument("--case", metavar="REFERENCE", help="only this case")
+
+    def handle(self, *args, **options):
+        if options["case"]:
+            case = Case.objects.filter(reference=options["case"].strip().upper()).first()
+            if case is None:
+                raise CommandError(f"No case with reference {options['case']!r}.")
+            try:
+                result = rescreen_case(case)
+            except InvalidProfile as exc:
+                raise CommandError(f"{case.reference} cannot be screened: {exc}") from exc
+            if not result.rescreened:
+                self.stdout.write(f"{case.reference}: nothing new to screen.")
+            else:
+                self.stdout.write(f"{case.reference}: {describe_changes(result.changes)}")
+            return
+        if options["enqueue"]:
+            from screening.tasks import rescreen_case_task
+
+            ids = list(cases_to_rescreen(all_cases=options["all"]).values_list("pk", flat=True))
+            for case_id in ids:
+                rescreen_case_task.delay(case_id)
+            self.stdout.write(f"Queued {len(ids)} case(s) for re-screening.")
+            return
+        report = rescreen_open_cases(all_cases=options["all"])
+        self.stdout.write(f"Ruleset {screening_service.RULESET_VERSION}: {report}.")

@@ -1,0 +1,154 @@
+"""Who works a case: automatic assignment after screening, and reassignment by a person.
+
+Automatic assignment picks, among active staff in the Coordinator group whose profile accepts
+new cases, the ones who work in the case's language if there are any (else everyone), and of
+those the one with the fewest open cases (ties: the longest-standing account). Every
+assignment adds a timeline event and an outbox row for the coordinator's email in the same
+transaction; the email itself is sent by screening/services/notifications.py.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from screening.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    CoordinatorProfile,
+    EventKind,
+    Notification,
+    NotificationState,
+)
+from screening.models.case import OPEN_STATUSES
+from screening.services.roles import COORDINATOR, LEAD
+from screening.services.timeline import record_event
+
+logger = logging.getLogger(__name__)
+
+COORDINATOR_ASSIGNED_TEMPLATE = "coordinator_assigned"
+# Screened, open cases: the ones a coordinator works.
+ASSIGNABLE_STATUSES = tuple(
+    s for s in OPEN_STATUSES if s not in (CaseStatus.SUBMITTED, CaseStatus.SCREENING)
+)
+
+
+class AssignmentError(Exception):
+    """The case cannot be given to that person; the message says why in plain words."""
+
+
+def coordinators(groups=(COORDINATOR,)):
+    """Active staff users in these groups (whether or not they take new cases)."""
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, is_staff=True, groups__name__in=groups)
+        .distinct()
+    )
+
+
+def choose_coordinator(case: Case):
+    """The coordinator who should get this case now, or None if nobody takes new cases."""
+    candidates = list(
+        coordinators()
+        .filter(coordinator_profile__accepting_cases=True)
+        .annotate(
+            open_cases=Count(
+                "assigned_cases",
+                filter=Q(assigned_cases__status__in=OPEN_STATUSES),
+                distinct=True,
+            )
+        )
+        .select_related("coordinator_profile")
+    )
+    if not candidates:
+        return None
+    speakers = [u for u in candidates if case.language in u.coordinator_profile.languages]
+    return min(speakers or candidates, key=lambda u: (u.open_cases, u.pk))
+
+
+def _display(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def _assign_locked(case: Case, user, *, by=None, reason: str = "") -> Notification:
+    """Assign a locked, re-read case; returns the outbox row for the coordinator's email."""
+    previous = case.assigned_to
+    now = timezone.now()
+    Case.objects.filter(pk=case.pk).update(assigned_to=user, assigned_at=now)
+    case.assigned_to, case.assigned_at = user, now
+    # An email not yet sent to the previous assignee is moot now.
+    Notification.objects.filter(
+        case=case, template=COORDINATOR_ASSIGNED_TEMPLATE, state=NotificationState.PENDING
+    ).update(state=NotificationState.CANCELLED, last_error="reassigned before sending")
+    if previous is None:
+        message = f"Assigned to {_display(user)}"
+    else:
+        message = f"Reassigned from {_display(previous)} to {_display(user)}"
+    if reason:
+        message += f" ({reason})"
+    event = record_event(
+        case,
+        EventKind.ASSIGNED,
+        message,
+        actor=by,
+        data={"to": user.pk, "from": previous.pk if previous else None, "automatic": by is None},
+    )
+    return Notification.objects.create(
+        key=f"{COORDINATOR_ASSIGNED_TEMPLATE}:{event.pk}",
+        case=case,
+        recipient=user,
+        template=COORDINATOR_ASSIGNED_TEMPLATE,
+    )
+
+
+def assign_new_case(case: Case) -> Notification | None:
+    """Give a freshly screened case to the best coordinator (see module docstring).
+
+    Idempotent: a case that has an assignee, or has ever been assigned (someone may have
+    unassigned it on purpose), is left alone. Returns the outbox row, or None.
+    """
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("assigned_to").get(pk=case.pk)
+        if locked.assigned_to_id is not None or locked.status not in ASSIGNABLE_STATUSES:
+            return None
+        if CaseEvent.objects.filter(case=locked, kind=EventKind.ASSIGNED).exists():
+            return None
+        # Serialise automatic assignments so two workers do not both pick the least loaded
+        # coordinator from the same counts (PostgreSQL; SQLite serialises writers anyway).
+        list(CoordinatorProfile.objects.select_for_update().order_by("pk").values_list("pk"))
+        user = choose_coordinator(locked)
+        if user is None:
+            logger.warning("No coordinator accepts new cases; case %s stays unassigned", case.pk)
+            return None
+        notification = _assign_locked(locked, user, reason="automatic")
+    case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at
+    return notification
+
+
+def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
+    """Assign (or reassign) the case to `user`; the new assignee is emailed after commit.
+
+    Raises AssignmentError if `user` is not an active coordinator or lead, or the case is
+    closed.
+    Returns False when the case is already assigned to `user` (nothing changes).
+    """
+    from screening.tasks import notify_coordinator_task
+
+    if user is None or not coordinators((COORDINATOR, LEAD)).filter(pk=user.pk).exists():
+        raise AssignmentError("Cases can only be assigned to an active coordinator.")
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().select_related("assigned_to").get(pk=case.pk)
+        if locked.status == CaseStatus.CLOSED:
+            raise AssignmentError("A closed case cannot be assigned; reopen it first.")
+        if locked.assigned_to_id == user.pk:
+            return False
+        notification = _assign_locked(locked, user, by=by, reason=reason)
+        notification_id = notification.pk
+        transaction.on_commit(lambda: notify_coordinator_task.delay(notification_id))
+    case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at
+    return True
