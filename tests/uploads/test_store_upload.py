@@ -209,3 +209,28 @@ def test_checks_from_several_threads_share_the_pool_safely():
     for thread in threads:
         thread.join()
     assert results == [(pdf_probe.OK, 2)] * 6
+
+
+def _check_in_child(queue):
+    queue.put(pdf_probe.check_pdf(make_pdf(pages=3)))
+
+
+def test_the_pdf_check_works_inside_a_daemonic_process_like_a_celery_prefork_worker():
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_check_in_child, args=(queue,), daemon=True)
+    child.start()
+    try:
+        assert queue.get(timeout=30) == (pdf_probe.OK, 3)
+    finally:
+        child.join(timeout=10)
+
+
+def test_a_worker_killed_from_outside_is_replaced():
+    assert pdf_probe.check_pdf(make_pdf(pages=1)) == (pdf_probe.OK, 1)
+    for worker in list(pdf_probe._idle):
+        worker.process.kill()
+        worker.process.wait()
+    assert pdf_probe.check_pdf(make_pdf(pages=2)) == (pdf_probe.OK, 2)
