@@ -146,3 +146,28 @@ def test_the_too_many_files_error_names_the_file_and_the_limit():
     assert error.reason == "too_many"
     assert f"at most {MAX_FILES_PER_CASE} files" in str(error)
     assert "“thirty-first.pdf”" in str(error)
+
+
+def _encrypted_pdf(user_password: str, algorithm: str = "AES-128") -> bytes:
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(make_pdf(pages=2))))
+    writer.encrypt(user_password=user_password, owner_password="owner-secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_it_rejects_a_password_protected_pdf_saying_so():
+    with pytest.raises(UploadRejected) as error:
+        check_upload(uploaded("locked.pdf", _encrypted_pdf("patient-secret")))
+    assert error.value.reason == "encrypted"
+    assert "password-protected" in str(error.value)
+
+
+@pytest.mark.parametrize("algorithm", ["AES-128", "AES-256", "RC4-128"])
+def test_it_accepts_a_pdf_protected_only_against_printing_or_editing(algorithm):
+    checked = check_upload(uploaded("restricted.pdf", _encrypted_pdf("", algorithm)))
+    assert checked.page_count == 2
