@@ -128,7 +128,7 @@ class AboutForm(StepForm):
             self.data[name] = CONSENT_VERSION
         self.helper = step_helper(
             Fieldset(
-                _("Who is filling in this form"),
+                _("You"),
                 "submitter_role",
                 "first_name",
                 "last_name",
@@ -189,6 +189,25 @@ class AboutForm(StepForm):
                 ),
             )
         return cleaned
+
+    def summary(self) -> list[tuple[str, str]]:
+        # The consent statements are long: the review names them briefly.
+        short = {
+            "processing": (_("Storing and using this information"), _("Agreed")),
+            "sharing": (_("Sharing it with treatment centers"), _("Agreed")),
+            "not_medical_advice": (_("This is not medical advice"), _("Understood")),
+        }
+        rows = [
+            row
+            for row in super().summary()
+            if not row[0].startswith(
+                tuple(str(self.fields[f"consent_{key}"].label) for key in CONSENT_STATEMENTS)
+            )
+        ]
+        for key, (label, yes) in short.items():
+            agreed = self.cleaned_data[f"consent_{key}"]
+            rows.append((str(label), str(yes if agreed else _("Not agreed"))))
+        return rows
 
     def answers(self) -> dict:
         data = self.cleaned_data

@@ -218,11 +218,12 @@ def _line_text(form) -> str:
     if data["classes"]:
         parts.append(display_value(form.fields["classes"], data["classes"]))
     start, end = month_text(data["start"]), month_text(data["end"])
-    if start or end:
-        parts.append(
-            _("%(start)s to %(end)s")
-            % {"start": start or _("start not given"), "end": end or _("still going on")}
-        )
+    if start and end:
+        parts.append(_("%(start)s to %(end)s") % {"start": start, "end": end})
+    elif start:
+        parts.append(_("from %(start)s, still going on") % {"start": start})
+    elif end:
+        parts.append(_("until %(end)s") % {"end": end})
     if data["best_response"]:
         parts.append(
             _("best response: %(response)s")

@@ -1,0 +1,181 @@
+"""The intake in Chromium: the whole path on a desktop and on a 360 px phone, and save-and-resume
+through the emailed link. Screenshots go to var/screenshots/ as test artifacts."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from screening.models import Case
+from tests.browser import DESKTOP, PHONE, save_screenshot
+from tests.uploads.samples import make_pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def no_sideways_scroll(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def fill_about(page, email="ana.lopez@example.org"):
+    page.check("#id_about-submitter_role_1")  # a family member
+    page.fill("#id_about-first_name", "Ana")
+    page.fill("#id_about-last_name", "Lopez")
+    page.fill("#id_about-patient_name", "Luis Lopez")
+    page.fill("#id_about-email", email)
+    page.select_option("#id_about-country", "MX")
+    page.select_option("#id_about-language", "es")
+    page.fill("#id_about-date_of_birth", "1963-04-02")
+    page.check("#id_about-consent_processing")
+    page.check("#id_about-consent_sharing")
+    page.check("#id_about-consent_not_medical_advice")
+
+
+def heading(page) -> str:
+    return page.locator("h1").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
+    name = "desktop" if viewport is DESKTOP else "phone"
+    page = new_page(viewport=viewport)
+    page.goto(f"{live_server.url}/intake/")
+    assert "Step 1 of 7" in page.locator("#progress").inner_text()
+    assert no_sideways_scroll(page)
+
+    # Step 1, with a mistake that the error summary points to, then fixed.
+    fill_about(page, email="ana.lopez@example")
+    page.click("#next")
+    summary = page.locator("#error-summary")
+    assert summary.is_visible()
+    assert page.title().startswith("Error:")
+    save_screenshot(page, f"intake-{name}-1-error")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("location.hash") == "#id_about-email"
+    email = page.locator("#id_about-email")
+    assert email.get_attribute("aria-invalid") == "true"
+    assert "id_about-email_error" in email.get_attribute("aria-describedby")
+    email.fill("ana.lopez@example.org")
+    page.click("#next")
+
+    # Step 2: the disease first, then its test questions.
+    assert "Step 2 of 7" in page.locator("#progress").inner_text()
+    page.select_option("#id_diagnosis-disease", "dlbcl")
+    page.fill("#id_diagnosis-diagnosed_on", "2024-01")
+    page.click("#next")
+    assert page.locator("#test-results-notice").is_visible()
+    page.check("#id_diagnosis-marker_cd19_positive_0")
+    save_screenshot(page, f"intake-{name}-2-diagnosis")
+    page.click("#next")
+
+    # Step 3: only the large B-cell lymphoma question besides the status.
+    assert "transplant" in page.locator("main").inner_text()
+    page.check("input[name='status-status'][value='refractory']")
+    page.check("input[name='status-transplant_eligible'][value='yes']")
+    page.click("#next")
+
+    # Step 4: two treatment lines (the second added without JavaScript), Enter goes Next.
+    page.check("input[name='treatment-had_treatment'][value='yes']")
+    page.fill("#id_treatment-lines-0-name", "R-CHOP")
+    page.fill("#id_treatment-lines-0-start", "2024-02")
+    page.fill("#id_treatment-lines-0-end", "2024-06")
+    page.click("#add-line")
+    assert page.locator("#treatment-lines-1-box").is_visible()
+    assert page.locator("#id_treatment-lines-0-name").input_value() == "R-CHOP"
+    page.fill("#id_treatment-lines-1-name", "R-ICE")
+    page.fill("#id_treatment-lines-1-start", "2024-08")
+    save_screenshot(page, f"intake-{name}-4-treatment")
+    with page.expect_navigation():
+        page.locator("#id_treatment-lines-1-name").press("Enter")
+    assert "Step 5 of 7" in page.locator("#progress").inner_text()
+
+    # Step 5 by keyboard only: Space picks a choice, Tab moves on, Enter on "Next" sends.
+    page.locator("input[name='health-ecog'][value='1']").focus()
+    page.keyboard.press("Space")
+    page.locator("input[name='health-active_infection'][value='no']").focus()
+    page.keyboard.press("Space")
+    page.locator("input[name='health-cns_involvement'][value='no']").focus()
+    page.keyboard.press("Space")
+    page.locator("#next").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    # Step 6: a real PDF, uploaded and listed.
+    assert "Step 6 of 7" in page.locator("#progress").inner_text()
+    page.check("input[name='documents-category'][value='pathology']")
+    page.set_input_files(
+        "#id_documents-files",
+        files=[{"name": "biopsy.pdf", "mimeType": "application/pdf", "buffer": make_pdf()}],
+    )
+    page.click("#upload")
+    assert "biopsy.pdf" in page.locator("#uploaded-files").inner_text()
+    save_screenshot(page, f"intake-{name}-6-documents")
+    page.click("#next")
+
+    # Step 7: review; Back keeps everything; change a section and come back here.
+    assert "Step 7 of 7" in page.locator("#progress").inner_text()
+    page.click("#back")
+    assert "biopsy.pdf" in page.locator("#uploaded-files").inner_text()
+    page.click("#next")
+    review = page.locator("main").inner_text()
+    assert "R-CHOP" in review and "R-ICE" in review and "biopsy.pdf" in review
+    page.click("#edit-health")
+    assert page.locator("input[name='health-ecog'][value='1']").is_checked()
+    page.check("input[name='health-ecog'][value='2']")
+    page.click("#next")
+    assert "Step 7 of 7" in page.locator("#progress").inner_text()
+    assert "up and about more than half" in page.locator("main").inner_text()
+    assert no_sideways_scroll(page)
+    save_screenshot(page, f"intake-{name}-7-review")
+
+    page.click("#submit-case")
+    assert heading(page) == "Thank you: your answers were sent"
+    reference = page.locator("#case-reference").inner_text()
+    case = Case.objects.get(reference=reference)
+    assert case.document_count == 1 and case.profile["ecog"] == 2
+    assert case.profile["prior_lines"] == 2
+    assert no_sideways_scroll(page)
+    save_screenshot(page, f"intake-{name}-8-confirmation")
+
+    # The private status page, opened from the confirmation.
+    page.click("#status-link")
+    assert reference in page.locator("main").inner_text()
+    assert no_sideways_scroll(page)
+    save_screenshot(page, f"intake-{name}-9-status")
+
+
+def test_save_and_resume_through_the_emailed_link_in_chromium(live_server, new_page):
+    page = new_page(viewport=PHONE)
+    page.goto(f"{live_server.url}/intake/")
+    fill_about(page)
+    page.click("#next")
+    page.select_option("#id_diagnosis-disease", "mm")
+    page.fill("#id_diagnosis-subtype_details", "IgG kappa")
+    page.click("#save-for-later")
+
+    assert heading(page) == "Save and continue later"
+    assert page.locator("#id_email").input_value() == "ana.lopez@example.org"
+    save_screenshot(page, "intake-phone-save-for-later")
+    page.click("#send-link")
+    assert heading(page) == "Link sent"
+
+    [message] = mail.outbox
+    link = re.search(r"\S+/intake/resume/\S+/", message.body).group(0)
+    link = link.replace(settings.SITE_URL, live_server.url)
+
+    elsewhere = new_page(viewport=DESKTOP)  # another browser: nothing shared but the link
+    elsewhere.goto(link)
+    elsewhere.click("#continue")
+    assert "Welcome back" in elsewhere.locator("#notices").inner_text()
+    assert "Step 2 of 7" in elsewhere.locator("#progress").inner_text()
+    assert elsewhere.locator("#id_diagnosis-subtype_details").input_value() == "IgG kappa"
+    save_screenshot(elsewhere, "intake-desktop-resumed")
+
+    # Single use: the same link now says so.
+    third = new_page(viewport=PHONE)
+    response = third.goto(link)
+    assert response.status == 404
+    assert "does not work any more" in third.locator("main").inner_text()
