@@ -100,12 +100,20 @@ class CaseFactory(factory.django.DjangoModelFactory):
     intake = factory.LazyFunction(dict)
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _one_page_pdf() -> bytes:
+    """A small but complete PDF (with a cross-reference table) that pypdf opens."""
+    from io import BytesIO
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    buffer = BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+MINIMAL_PDF = _one_page_pdf()
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):
