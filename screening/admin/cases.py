@@ -10,8 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case as When_
-from django.db.models import F, IntegerField, Q, Value, When
+from django.db.models import F, Q
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -66,6 +65,8 @@ DISEASE_SHORT = {
 
 # Editable on the case page by whoever may change the case; everything else is read-only
 # there and changes only through the actions (status, assignment, records, duplicates).
+# A search matching more cases than this filters the queue directly instead of by id list.
+SEARCH_ID_LIMIT = 2000
 # One bulk action works on at most this many cases (each is moved and logged on its own).
 BULK_LIMIT = 500
 
@@ -103,9 +104,16 @@ def is_overdue(case: Case, now=None) -> bool:
 
 
 class QueueChangeList(ChangeList):
-    # The queue never shows the intake answers or the profile: don't load them for 100 rows.
     def get_queryset(self, request, exclude_parameters=None):
-        return super().get_queryset(request, exclude_parameters).defer("intake", "profile")
+        # The queue never shows the intake answers or the profile: don't load them. The
+        # assignees come in one extra query per page rather than a join: a join runs for every
+        # row an OFFSET skips, which made page 500 of 100,000 cases take 160 ms on SQLite.
+        return (
+            super()
+            .get_queryset(request, exclude_parameters)
+            .defer("intake", "profile")
+            .prefetch_related("assigned_to")
+        )
 
 
 @admin.register(Case)
@@ -134,7 +142,7 @@ class CaseAdmin(SimpleHistoryAdmin):
     )
     search_fields = ("reference", "email", "first_name", "last_name")
     search_help_text = gettext_lazy("Reference (NAV-…), email address, or first or last name.")
-    list_select_related = ("assigned_to",)
+    list_select_related = False  # assignees are prefetched (see QueueChangeList)
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 100
@@ -278,37 +286,40 @@ class CaseAdmin(SimpleHistoryAdmin):
         return QueueChangeList
 
     def get_ordering(self, request):
-        # Overdue first, then by due time: among open cases that is simply the earliest due
-        # time first (an overdue case is due in the past), which the due_at index serves.
-        # When closed cases are listed too they go last, whatever their old due time.
+        # Open cases (the default): overdue first, then by due time. An overdue case is due in
+        # the past, so that is simply the earliest due time first, read straight from the
+        # partial index case_open_due_idx at any page depth. Everything: newest first.
+        # Closed: most recently closed first.
         status = status_filter_value(request)
-        due = F("due_at").asc(nulls_last=True)
         if status == ALL:
-            closed_last = When_(
-                When(status=CaseStatus.CLOSED, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-            return (closed_last.asc(), due, "-pk")
+            return ("-submitted_at", "-pk")
         if status == CaseStatus.CLOSED:
             return ("-closed_at", "-pk")
-        return (due, "-pk")
+        return (F("due_at").asc(nulls_last=True), "pk")
 
     def get_search_results(self, request, queryset, search_term):
-        """Reference (exact or its start), email (exact), or names (each word, any order)."""
+        """A full reference, the start of one, an email address, or names (every word must
+        start or appear in the first or last name, in any order, any case)."""
         term = " ".join(search_term.split())
         if not term:
             return queryset, False
         upper = term.upper()
+        if upper.startswith("NAV-") and len(upper) == 13:
+            return queryset.filter(reference=upper), False
         if upper.startswith("NAV-"):
-            if len(upper) == 13:
-                return queryset.filter(reference=upper), False
-            return queryset.filter(reference__startswith=upper), False
-        if "@" in term:
-            return queryset.filter(email__iexact=term), False
-        for word in term.split(" "):
-            queryset = queryset.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-        return queryset, False
+            match = Q(reference__startswith=upper)
+        elif "@" in term:
+            match = Q(email__iexact=term)
+        else:
+            match = Q()
+            for word in term.split(" "):
+                match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+        # Find the matching ids by scanning a narrow index (reference, email, or names)
+        # rather than the wide case rows; then the queue query stays an index read too.
+        ids = list(Case.objects.filter(match).values_list("pk", flat=True)[: SEARCH_ID_LIMIT + 1])
+        if len(ids) > SEARCH_ID_LIMIT:
+            return queryset.filter(match), False  # a very broad search: filter in place
+        return queryset.filter(pk__in=ids), False
 
     @admin.display(description=gettext_lazy("Disease"), ordering="disease")
     def disease_display(self, obj):
@@ -356,6 +367,16 @@ class CaseAdmin(SimpleHistoryAdmin):
             "can_view_dashboard": request.user.has_perm("screening.view_dashboard"),
         }
         return super().changelist_view(request, extra_context)
+
+    def action_checkbox(self, obj):
+        # Django's own markup, without rendering a widget template for each of 100 rows
+        # (a quarter of the queue's rendering time).
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            obj.pk,
+            format_html(_("Select this object for an action - {}"), str(obj)),
+        )
 
     # --- Bulk actions ------------------------------------------------------------------------
 

@@ -131,11 +131,13 @@ class Case(models.Model):
             models.Index(fields=["status", "priority", "due_at"], name="case_queue_idx"),
             models.Index(fields=["assigned_to", "status"], name="case_assignee_idx"),
             # The coordinators' queue (screening/admin/cases.py): open cases by due time, read
-            # in index order at any page depth; closed cases (most rows, over time) are not in it.
+            # in index order at any page depth; closed cases (most rows, over time) are not in
+            # it. latest_run_id lets the product-verdict filter and its count read only this
+            # index, never the wide case rows.
             models.Index(
-                fields=["due_at", "id"],
+                fields=["due_at", "id", "latest_run_id"],
                 condition=~models.Q(status="closed"),
-                name="case_open_due_idx",
+                name="case_open_queue_idx",
             ),
             # Narrow indexes the queue's search and country filter scan instead of the table.
             models.Index(fields=["first_name", "last_name"], name="case_name_idx"),
