@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format check-migrations pytest chromium bench clean
+.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | clean"
+	@echo "make lint | format | bench | bench-admin | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -48,6 +48,10 @@ test: lint check-migrations pytest
 
 bench: $(STAMP)
 	$(PY) bench/rules.py
+
+# The coordinators' queue over 100,000 synthetic cases (var/bench/, or DATABASE_URL).
+bench-admin: $(STAMP)
+	$(PY) bench/admin.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
