@@ -80,7 +80,10 @@ def posts(draw, step):
         body[button] = draw(st.one_of(st.sampled_from(STEPS), VALUE))
     if step == "documents" and draw(st.booleans()):
         body["documents-files"] = [
-            SimpleUploadedFile(draw(TEXT) or "x", draw(st.binary(max_size=300)))
+            SimpleUploadedFile(
+                draw(st.sampled_from(["r.pdf", "../../x.pdf", "scan.PNG", "a b.jpg", "n"])),
+                draw(st.binary(max_size=300)),
+            )
         ]
     return body
 
