@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin clean
+.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin bench-queue clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | clean"
+	@echo "make lint | format | bench | bench-admin | bench-queue | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -52,6 +52,10 @@ bench: $(STAMP)
 # The coordinators' queue over 100,000 synthetic cases (var/bench/, or DATABASE_URL).
 bench-admin: $(STAMP)
 	$(PY) bench/admin.py $(BENCH_ARGS)
+
+# The screening queue on a real Redis (embedded unless REDIS_URL) and a prefork worker.
+bench-queue: $(STAMP)
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/queue.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -13,19 +13,20 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from screening.models import (
     Case,
     CaseEvent,
     CaseStatus,
-    CoordinatorProfile,
     EventKind,
     Notification,
     NotificationState,
 )
 from screening.models.case import OPEN_STATUSES
+from screening.services.notifications import claimed_notification_fields
 from screening.services.roles import COORDINATOR, LEAD
 from screening.services.timeline import record_event
 
@@ -53,16 +54,23 @@ def coordinators(groups=(COORDINATOR,)):
 
 def choose_coordinator(case: Case):
     """The coordinator who should get this case now, or None if nobody takes new cases."""
+    # A correlated count per coordinator reads only the (assigned_to, status) index.
+    open_cases = (
+        Case.objects.filter(assigned_to=OuterRef("pk"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("assigned_to")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     candidates = list(
-        coordinators()
-        .filter(coordinator_profile__accepting_cases=True)
-        .annotate(
-            open_cases=Count(
-                "assigned_cases",
-                filter=Q(assigned_cases__status__in=OPEN_STATUSES),
-                distinct=True,
-            )
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=True,
+            groups__name=COORDINATOR,
+            coordinator_profile__accepting_cases=True,
         )
+        .annotate(open_cases=Coalesce(Subquery(open_cases), 0))
         .select_related("coordinator_profile")
     )
     if not candidates:
@@ -75,20 +83,23 @@ def _display(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _assign_locked(case: Case, user, *, by=None, reason: str = "") -> Notification:
-    """Assign a locked, re-read case; returns the outbox row for the coordinator's email."""
-    previous = case.assigned_to
+def _assign_locked(
+    case: Case, user, *, by=None, reason: str = "", claim: bool = False
+) -> Notification:
+    """Assign a case whose row this transaction holds; returns the outbox row for the email
+    (created already claimed by the caller when `claim`, who then sends it)."""
+    previous = case.assigned_to if case.assigned_to_id else None
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(assigned_to=user, assigned_at=now)
     case.assigned_to, case.assigned_at = user, now
-    # An email not yet sent to the previous assignee is moot now.
-    Notification.objects.filter(
-        case=case, template=COORDINATOR_ASSIGNED_TEMPLATE, state=NotificationState.PENDING
-    ).update(state=NotificationState.CANCELLED, last_error="reassigned before sending")
-    if previous is None:
-        message = f"Assigned to {_display(user)}"
-    else:
+    if previous is not None:
+        # An email not yet sent to the previous assignee is moot now.
+        Notification.objects.filter(
+            case=case, template=COORDINATOR_ASSIGNED_TEMPLATE, state=NotificationState.PENDING
+        ).update(state=NotificationState.CANCELLED, last_error="reassigned before sending")
         message = f"Reassigned from {_display(previous)} to {_display(user)}"
+    else:
+        message = f"Assigned to {_display(user)}"
     if reason:
         message += f" ({reason})"
     event = record_event(
@@ -103,29 +114,40 @@ def _assign_locked(case: Case, user, *, by=None, reason: str = "") -> Notificati
         case=case,
         recipient=user,
         template=COORDINATOR_ASSIGNED_TEMPLATE,
+        **(claimed_notification_fields() if claim else {}),
     )
 
 
+def assign_screened_case(case: Case, *, claim: bool = False) -> Notification | None:
+    """Inside the transaction that moved `case` out of screening (which holds its row): give
+    it to the best coordinator unless it was ever assigned. Returns the outbox row, or None
+    (with `claim`, the row is created claimed by the caller, who sends it after commit).
+
+    Two cases screened at the same moment may see the same open-case counts and go to the
+    same coordinator; the imbalance is at most the number of workers and evens out.
+    """
+    if case.assigned_to_id is not None:
+        return None
+    if CaseEvent.objects.filter(case=case, kind=EventKind.ASSIGNED).exists():
+        return None  # someone unassigned it on purpose
+    user = choose_coordinator(case)
+    if user is None:
+        logger.warning("No coordinator accepts new cases; case %s stays unassigned", case.pk)
+        return None
+    return _assign_locked(case, user, reason="automatic", claim=claim)
+
+
 def assign_new_case(case: Case) -> Notification | None:
-    """Give a freshly screened case to the best coordinator (see module docstring).
+    """Give a screened, never assigned case to the best coordinator (see module docstring).
 
     Idempotent: a case that has an assignee, or has ever been assigned (someone may have
     unassigned it on purpose), is left alone. Returns the outbox row, or None.
     """
     with transaction.atomic():
         locked = Case.objects.select_for_update().select_related("assigned_to").get(pk=case.pk)
-        if locked.assigned_to_id is not None or locked.status not in ASSIGNABLE_STATUSES:
+        if locked.status not in ASSIGNABLE_STATUSES:
             return None
-        if CaseEvent.objects.filter(case=locked, kind=EventKind.ASSIGNED).exists():
-            return None
-        # Serialise automatic assignments so two workers do not both pick the least loaded
-        # coordinator from the same counts (PostgreSQL; SQLite serialises writers anyway).
-        list(CoordinatorProfile.objects.select_for_update().order_by("pk").values_list("pk"))
-        user = choose_coordinator(locked)
-        if user is None:
-            logger.warning("No coordinator accepts new cases; case %s stays unassigned", case.pk)
-            return None
-        notification = _assign_locked(locked, user, reason="automatic")
+        notification = assign_screened_case(locked)
     case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at
     return notification
 

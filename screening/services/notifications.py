@@ -1,11 +1,14 @@
 """Sending the pipeline's emails from the outbox (screening.models.Notification), once.
 
-A delivery first claims the row with a conditional update (pending → sending); only the
-delivery that wins the claim sends. If sending fails with a mail-transport error the claim is
-released so a retry can send it; if the process dies mid-send the claim goes stale and the
-sweeper retries it after CLAIM_STALE_AFTER (at most MAX_ATTEMPTS times). So a retried or
-duplicated task never sends twice; the one window left is a crash between the mail server
-accepting the message and the row being marked sent.
+A row is sent only by the delivery that claimed it with a conditional update (pending →
+sending, with its claim time). The pipeline creates the row already claimed, in the same
+transaction as the assignment, and sends right after that commits; anyone else (the notify
+task after a manual reassignment, a redelivered task, the sweeper) claims it first. If sending
+fails with a mail-transport error the claim is released so the task's retry can send it; if
+the process dies mid-send the claim goes stale after CLAIM_STALE_AFTER and the sweeper
+delivers it again (at most MAX_ATTEMPTS claims). So a retried or duplicated task never sends
+twice; the one window left is a crash between the mail server accepting the message and the
+row being marked sent.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from screening.models import EventKind, Notification, NotificationState
-from screening.services.emails import send_email
+from screening.services.emails import render_email, send_email
 from screening.services.timeline import record_event
 
 logger = logging.getLogger(__name__)
 
-CLAIM_STALE_AFTER = dt.timedelta(minutes=10)
+# Longer than any send can take (EMAIL_TIMEOUT is 10 s per SMTP step), short enough that an
+# email whose sender died goes out within a few minutes (the sweeper runs every minute).
+CLAIM_STALE_AFTER = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 5
 # Errors that mean the message did not leave: release the claim and let the task retry.
 MAIL_TRANSPORT_ERRORS = (
@@ -51,8 +56,13 @@ def _claimable(now: dt.datetime) -> Q:
     return Q(state=NotificationState.PENDING) | stale
 
 
+def claimed_notification_fields() -> dict:
+    """Fields for an outbox row created already claimed by the caller, who sends it next."""
+    return {"state": NotificationState.SENDING, "claimed_at": timezone.now(), "attempts": 1}
+
+
 def deliver_notification(notification_id: int) -> bool:
-    """Send one outbox email if nobody has; returns True if this call sent it."""
+    """Claim and send one outbox email if nobody has; returns True if this call sent it."""
     now = timezone.now()
     claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
         state=NotificationState.SENDING, claimed_at=now, attempts=F("attempts") + 1
@@ -60,30 +70,40 @@ def deliver_notification(notification_id: int) -> bool:
     if not claimed:
         return False
     notification = Notification.objects.select_related("case", "recipient").get(pk=notification_id)
+    return send_claimed_notification(notification)
+
+
+def send_claimed_notification(notification: Notification) -> bool:
+    """Send an outbox email this caller has claimed (state sending, its own claimed_at)."""
     case, recipient = notification.case, notification.recipient
     mine = Notification.objects.filter(
-        pk=notification_id, state=NotificationState.SENDING, claimed_at=now
+        pk=notification.pk, state=NotificationState.SENDING, claimed_at=notification.claimed_at
     )
     if recipient is None or not recipient.email or case.assigned_to_id != recipient.pk:
         mine.update(state=NotificationState.CANCELLED, last_error="no longer the assignee")
         return False
+    context = {"case": case, "recipient": recipient, "case_url": case_admin_url(case)}
     try:
-        send_email(
-            notification.template,
-            recipient.email,
-            {"recipient": recipient, "case_url": case_admin_url(case)},
-            case=case,
-        )
+        # case=None: the timeline event is written below, in one transaction with the
+        # "sent" mark, rather than in a transaction of its own.
+        send_email(notification.template, recipient.email, context, case=None)
     except MAIL_TRANSPORT_ERRORS as exc:
         mine.update(state=NotificationState.PENDING, claimed_at=None, last_error=repr(exc)[:200])
         raise
+    subject = render_email(notification.template, context)[0]
     with transaction.atomic():
         mine.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
         record_event(
             case,
+            EventKind.EMAIL_SENT,
+            f"Email '{subject}' sent to {recipient.email}",
+            data={"template": notification.template, "to": [recipient.email]},
+        )
+        record_event(
+            case,
             EventKind.NOTIFIED,
             f"Coordinator {recipient.get_full_name() or recipient.get_username()} notified",
-            data={"notification": notification_id, "to": recipient.pk},
+            data={"notification": notification.pk, "to": recipient.pk},
         )
     return True
 
@@ -95,7 +115,7 @@ def deliver_pending_notifications(case_id: int) -> int:
     return sum(deliver_notification(pk) for pk in list(ids))
 
 
-def overdue_notifications(older_than: dt.timedelta):
+def overdue_notifications(older_than: dt.timedelta = CLAIM_STALE_AFTER):
     """Ids of outbox emails still unsent: pending for a while, or claimed and stale."""
     now = timezone.now()
     return Notification.objects.filter(

@@ -8,7 +8,8 @@ message, a Redis restart, a crashed worker or an enqueue that never happened lef
   that was only late does no harm);
 - screened cases nobody was ever assigned (e.g. no coordinator was accepting cases) get
   another assignment attempt;
-- outbox emails still pending, or claimed by a delivery that died, are delivered again;
+- outbox emails still pending, or claimed by a delivery that died (a claim older than
+  notifications.CLAIM_STALE_AFTER, 2 minutes), are delivered again;
 - documents never processed are enqueued again.
 """
 
@@ -94,7 +95,7 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         transaction.on_commit(lambda pk=notification.pk: notify_coordinator_task.delay(pk))
         report.assigned += 1
 
-    for notification_id in list(overdue_notifications(stuck_after)[:BATCH]):
+    for notification_id in list(overdue_notifications()[:BATCH]):
         notify_coordinator_task.delay(notification_id)
         report.notifications += 1
 

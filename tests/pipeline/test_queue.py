@@ -145,8 +145,14 @@ def test_r2_a_worker_killed_whole_mid_batch_is_replaced_and_every_case_finishes(
     wait_for(lambda: len(markers(start_worker)) >= 4, 30)
     first.kill_all()
     killed_at = time.monotonic()
-    in_flight = Case.objects.filter(pk__in=[c.pk for c in cases], status=CaseStatus.SCREENING)
-    assert in_flight.exists(), "the kill should land with cases mid-screening"
+    ids = [case.pk for case in cases]
+    unfinished = set(ids) - set(
+        Case.objects.filter(pk__in=ids, status=CaseStatus.AWAITING_REVIEW).values_list(
+            "pk", flat=True
+        )
+    )
+    assert unfinished, "the kill should land mid-batch"
+    assert unfinished & {case_id for case_id, _ in markers(start_worker)}, "and mid-task"
 
     start_worker(concurrency=2, **options)
 
