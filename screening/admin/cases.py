@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from screening.admin.filters import (
     ALL,
+    DISEASE_SHORT,
     AssignedFilter,
     CountryFilter,
     DiseaseFilter,
@@ -43,25 +44,6 @@ from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.rules.vocabulary import DIAGNOSES
 from screening.services import access, triage
 from screening.services.workflow import ALLOWED_MOVES, InvalidMove
-
-DISEASE_SHORT = {
-    "b_all": "B-ALL",
-    "t_all": "T-ALL",
-    "aml": "AML",
-    "mpal": "MPAL",
-    "cll": "CLL",
-    "sll": "SLL",
-    "dlbcl": "DLBCL",
-    "hgbcl": "HGBCL",
-    "pmbcl": "PMBCL",
-    "lbcl_other": "LBCL (other)",
-    "fl": "FL",
-    "mcl": "MCL",
-    "mzl": "MZL",
-    "mm": "Myeloma",
-    "pcnsl": "PCNSL",
-    "unsure": gettext_lazy("Not sure"),
-}
 
 # Editable on the case page by whoever may change the case; everything else is read-only
 # there and changes only through the actions (status, assignment, records, duplicates).

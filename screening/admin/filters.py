@@ -2,17 +2,52 @@
 except the country filter, which asks the database which countries occur (one indexed query)."""
 
 from django.contrib import admin
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import BooleanField, F, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from screening.models import CaseStatus, ProductVerdict
+from screening.models import Case, CaseStatus, ProductVerdict
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
 from screening.rules.vocabulary import DIAGNOSES
 
 OPEN = "open"
 ALL = "all"
+
+# The names coordinators use for each diagnosis code (the queue column and the filter).
+DISEASE_SHORT = {
+    "b_all": "B-ALL",
+    "t_all": "T-ALL",
+    "aml": "AML",
+    "mpal": "MPAL",
+    "cll": "CLL",
+    "sll": "SLL",
+    "dlbcl": "DLBCL",
+    "hgbcl": "HGBCL",
+    "pmbcl": "PMBCL",
+    "lbcl_other": "LBCL (other)",
+    "fl": "FL",
+    "mcl": "MCL",
+    "mzl": "MZL",
+    "mm": "Myeloma",
+    "pcnsl": "PCNSL",
+    "unsure": _("Not sure"),
+}
+
+
+def is_open():
+    """NOT (status = 'closed') with 'closed' written into the SQL instead of bound as a
+    parameter. SQLite uses the partial index case_open_queue_idx only when a query repeats the
+    index's condition literally (a bound value is unknown when the plan is made); bound, page
+    500 of 100,000 cases took 150 ms instead of 20."""
+    quote = connection.ops.quote_name
+    return RawSQL(
+        f"NOT ({quote(Case._meta.db_table)}.{quote('status')} = '{CaseStatus.CLOSED.value}')",
+        [],
+        output_field=BooleanField(),
+    )
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -46,8 +81,8 @@ class StatusFilter(admin.SimpleListFilter):
         if value == CaseStatus.CLOSED:
             return queryset.filter(status=value)
         # Open statuses keep the "not closed" condition too: it lets the database read the
-        # queue's partial index (case_open_due_idx) instead of scanning past closed cases.
-        queryset = queryset.exclude(status=CaseStatus.CLOSED)
+        # queue's partial index (case_open_queue_idx) instead of scanning past closed cases.
+        queryset = queryset.filter(is_open())
         if value in CaseStatus.values:
             return queryset.filter(status=value)
         return queryset
@@ -63,7 +98,7 @@ class DiseaseFilter(admin.SimpleListFilter):
     parameter_name = "disease"
 
     def lookups(self, request, model_admin):
-        return [(code, label) for code, label in DIAGNOSES.items()] + [
+        return [(code, DISEASE_SHORT[code]) for code in DIAGNOSES] + [
             ("unsure", _("Not sure / not known"))
         ]
 
@@ -135,11 +170,10 @@ class OverdueFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        overdue = Q(due_at__lt=now) & ~Q(status=CaseStatus.CLOSED)
         if self.value() == "yes":
-            return queryset.filter(overdue)
+            return queryset.filter(is_open(), due_at__lt=now)
         if self.value() == "no":
-            return queryset.exclude(overdue)
+            return queryset.exclude(Q(due_at__lt=now) & ~Q(status=CaseStatus.CLOSED))
         return queryset
 
 

@@ -14,6 +14,9 @@ Every view of a case and every document download writes exactly one AccessRecord
 
 from __future__ import annotations
 
+import ipaddress
+
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from screening.models import AccessRecord, Case, CaseStatus, Document
@@ -72,11 +75,18 @@ def can_view_document(user, document: Document) -> bool:
     )
 
 
-def _client_address(request) -> str | None:
-    # REMOTE_ADDR is the peer; behind a proxy that is the proxy. We do not trust
-    # X-Forwarded-For here: any client can set it.
-    address = request.META.get("REMOTE_ADDR") or None
-    return address
+def client_address(request) -> str | None:
+    """Where the request came from: REMOTE_ADDR, or behind our TLS proxy
+    (SECURE_PROXY_SSL_HEADER on) the last X-Forwarded-For entry, the one that proxy added
+    (earlier entries are whatever the client sent). None if it is not an IP address."""
+    candidate = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
+        candidate = last or candidate
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return None
 
 
 def record_access(
@@ -95,6 +105,6 @@ def record_access(
         action=action,
         case=case,
         document=document,
-        ip_address=_client_address(request) if request is not None else None,
+        ip_address=client_address(request) if request is not None else None,
         user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
     )

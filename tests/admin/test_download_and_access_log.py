@@ -190,3 +190,26 @@ def test_leads_read_the_access_log_and_the_history_view_is_logged_too(
     assert "203.0.113.7" in log.text
     assert coordinator.username in log.text
     assert AccessRecord.objects.filter(user=lead, case=own_case).count() == 1
+
+
+def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_added(
+    client, coordinator, own_case, settings
+):
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    client.force_login(coordinator)
+    client.get(
+        reverse("admin:screening_case_change", args=[own_case.pk]),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="198.51.100.9, 203.0.113.50",
+    )
+    assert AccessRecord.objects.get().ip_address == "203.0.113.50"
+
+
+def test_without_the_proxy_setting_a_forwarded_header_is_ignored(client, coordinator, own_case):
+    client.force_login(coordinator)
+    client.get(
+        reverse("admin:screening_case_change", args=[own_case.pk]),
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="198.51.100.9",
+    )
+    assert AccessRecord.objects.get().ip_address == "203.0.113.7"

@@ -61,7 +61,7 @@ def test_each_row_has_the_columns_a_coordinator_triages_by(client, coordinator):
     assert MEDICAL_ADVICE_NOTICE in html
 
 
-def test_overdue_cases_come_first_then_by_due_time_and_closed_ones_are_hidden(client, lead):
+def test_open_cases_come_overdue_first_then_by_due_time_and_everything_newest_first(client, lead):
     later = set_due(screened_case(), hours=30)
     soon = set_due(screened_case(), hours=2)
     very_late = set_due(screened_case(), days=-3)
@@ -73,9 +73,13 @@ def test_overdue_cases_come_first_then_by_due_time_and_closed_ones_are_hidden(cl
 
     expected = [very_late, late, soon, later, no_due]
     assert references(queue(client)) == [c.reference for c in expected]
-    # Everything, closed included: closed cases last, whatever their old due time.
+    # Everything, closed included: newest first.
     everything = references(queue(client, "?status=all"))
-    assert everything == [c.reference for c in expected] + [closed.reference]
+    newest_first = Case.objects.order_by("-submitted_at", "-pk").values_list("reference", flat=True)
+    assert everything == list(newest_first)
+    assert closed.reference in everything
+    # Closed ones only: most recently closed first.
+    assert references(queue(client, "?status=closed")) == [closed.reference]
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""A coordinator's round in Chromium: sign in, filter to overdue, open a case, read the screening
+table, download a document, request records, and (after the patient uploads from their status
+page) move the case to referred. Screenshots are saved as artifacts."""
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+
+from screening.models import Case, CaseStatus, EventKind, RecordsRequest
+from screening.services.roles import sync_roles
+from tests.admin.conftest import screened_case
+from tests.browser import save_screenshot
+from tests.factories import MINIMAL_PDF, CoordinatorFactory, DocumentFactory
+from tests.rules.profiles import relapsed_b_all_adult
+from tests.uploads.samples import make_pdf
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def round_of_cases(tmp_path):
+    sync_roles()  # this test's database may have been flushed by an earlier one
+    coordinator = CoordinatorFactory(username="ines", first_name="Ines", last_name="Holloway")
+    profile = relapsed_b_all_adult()
+    profile["biomarkers"]["cd22_positive"] = None  # Besponsa needs review: CD22 unknown
+    overdue = screened_case(
+        profile=profile, assigned_to=coordinator, status=CaseStatus.IN_REVIEW, first_name="Odile"
+    )
+    on_time = screened_case(assigned_to=coordinator, status=CaseStatus.IN_REVIEW)
+    now = timezone.now()
+    Case.objects.filter(pk=overdue.pk).update(due_at=now - timedelta(hours=6))
+    Case.objects.filter(pk=on_time.pk).update(due_at=now + timedelta(days=2))
+    document = DocumentFactory(
+        case=overdue, original_name="bone-marrow-report.pdf", content=MINIMAL_PDF
+    )
+    report = tmp_path / "flow-cytometry.pdf"
+    report.write_bytes(make_pdf(text="Flow cytometry: CD22 positive 90%"))
+    mail.outbox.clear()
+    return {
+        "coordinator": coordinator,
+        "overdue": overdue,
+        "on_time": on_time,
+        "document": document,
+        "report": report,
+    }
+
+
+def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
+    live_server, new_page, round_of_cases, tmp_path
+):
+    cases = round_of_cases
+    overdue, on_time = cases["overdue"], cases["on_time"]
+    page = new_page()
+
+    # Sign in.
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill("ines")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Case queue").click()
+    assert "Not medical advice" in page.locator("#medical-notice").inner_text()
+
+    # Filter to overdue: only the overdue case stays, marked as such.
+    page.locator("#changelist-filter").get_by_role("link", name="Overdue", exact=True).click()
+    page.wait_for_url("**overdue=yes**")
+    rows = page.locator("#result_list tbody tr")
+    assert rows.count() == 1
+    assert overdue.reference in rows.first.inner_text()
+    assert "Overdue by 6 h" in rows.first.inner_text()
+    assert on_time.reference not in page.locator("#result_list").inner_text()
+    save_screenshot(page, "admin-queue-overdue")
+
+    # Open the case and read the screening table.
+    page.get_by_role("link", name=overdue.reference).click()
+    page.wait_for_url(f"**/admin/screening/case/{overdue.pk}/change/**")
+    assert "Overdue by" in page.locator("#case-summary-title + p").inner_text()
+    besponsa = page.locator("details.nav-product", has_text="Besponsa")
+    assert "Needs review" in besponsa.locator("summary").inner_text()
+    table = besponsa.locator("table.screening-table", has_text="BES-ALL")
+    cd22 = table.locator("tr", has_text="CD22 expression")
+    assert "Unknown" in cd22.inner_text()
+    assert "CD22-positive" in cd22.inner_text()  # the label's own wording
+    assert "BESPONSA (inotuzumab ozogamicin) US Prescribing Information" in table.inner_text()
+    assert "flow cytometry report" in page.locator("#missing-title + table").inner_text()
+    assert page.locator("#medical-notice").is_visible()
+    save_screenshot(page, "admin-case-screening")
+
+    # Download the document: an attachment with the stored bytes.
+    with page.expect_download() as download_info:
+        page.locator(f"#document-{cases['document'].pk}").get_by_role(
+            "link", name="Download"
+        ).click()
+    download = download_info.value
+    assert download.suggested_filename == "bone-marrow-report.pdf"
+    saved = tmp_path / "downloaded.pdf"
+    download.save_as(saved)
+    assert saved.read_bytes() == MINIMAL_PDF
+
+    # Request records: the missing CD22 fact and a treatment summary.
+    form = page.locator("#records-form")
+    form.get_by_label(re.compile("CD22 expression")).check()
+    form.get_by_label("Treatment summary").check()
+    form.get_by_label("Message to the patient (optional)").fill("Photos of the pages are fine.")
+    form.get_by_role("button", name="Email the patient").click()
+    page.wait_for_load_state()
+    assert "Records requested from" in page.locator("ul.messagelist").inner_text()
+    assert "Records requested" in page.locator("#case-summary-title + p").inner_text()
+    save_screenshot(page, "admin-case-records-requested")
+    email = next(m for m in mail.outbox if overdue.email in m.to)
+    link = re.search(r"http://\S+/status/[\w-]+/", email.body).group(0)
+    assert "flow cytometry report (it shows: CD22 expression)" in email.body
+
+    # The patient uploads the report from their status page (no login).
+    patient = new_page()
+    patient.goto(live_server.url + link[link.index("/status/") :])
+    patient.get_by_label("What kind of document is it?").select_option("flow_cytometry")
+    patient.get_by_label("Files").set_input_files(str(cases["report"]))
+    patient.get_by_role("button", name="Send the records").click()
+    patient.wait_for_url("**#documents")
+    overdue.refresh_from_db()
+    assert overdue.status == CaseStatus.IN_REVIEW
+    assert RecordsRequest.objects.get(case=overdue).fulfilled_at is not None
+    assert any(cases["coordinator"].email in m.to for m in mail.outbox)
+
+    # Back on the case: the report is there; move the case to referred.
+    page.reload()
+    assert "flow-cytometry.pdf" in page.locator("#documents").inner_text()
+    move = page.locator("#move-form")
+    move.get_by_label("New status").select_option("referred")
+    move.get_by_label("Reason").fill("CD22 confirmed; referral to the cell therapy unit agreed")
+    move.get_by_role("button", name="Change status").click()
+    page.wait_for_load_state()
+    assert "moved to “Referred”" in page.locator("ul.messagelist").inner_text()
+    assert "Referred" in page.locator("#case-summary-title + p").inner_text()
+    timeline = page.locator("#timeline").inner_text()
+    assert "Records received" in timeline and "Status changed" in timeline
+    save_screenshot(page, "admin-case-referred")
+
+    overdue.refresh_from_db()
+    assert overdue.status == CaseStatus.REFERRED
+    last_move = overdue.events.filter(kind=EventKind.STATUS_CHANGED).last()
+    assert last_move.actor == cases["coordinator"]
+    assert Path(save_screenshot(page, "admin-case-referred")).stat().st_size > 20_000
