@@ -25,6 +25,7 @@ from django.utils import timezone
 from screening.models import Case, CaseStatus, Document, EventKind, IntakeDraft, ResumeLink
 from screening.rules.profile import validate_patient
 from screening.services.derivation import derive_profile
+from screening.services.documents_processing import enqueue_document_processing
 from screening.services.emails import send_email
 from screening.services.pipeline import request_screening
 from screening.services.references import hash_token, new_case_reference, new_token
@@ -270,16 +271,6 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
     raise RuntimeError("could not find a free case reference")
 
 
-def _enqueue_processing(documents: list[Document]) -> None:
-    try:
-        from screening.services.documents_processing import enqueue_document_processing
-    except ImportError:  # the pipeline's document processing is optional at this layer
-        logger.warning("documents_processing is not available; documents not queued")
-        return
-    for document in documents:
-        enqueue_document_processing(document)
-
-
 def _send_confirmation(case: Case, token: str) -> None:
     send_email(
         "intake_confirmation",
@@ -341,7 +332,8 @@ def submit_case(answers: dict, *, submission_key: str, draft: IntakeDraft | None
                 patient_visible=True,
             )
             request_screening(case)
-            _enqueue_processing(documents)
+            for document in documents:
+                enqueue_document_processing(document)
             transaction.on_commit(lambda: _send_confirmation(case, token), robust=True)
     except IntegrityError:
         existing = Case.objects.filter(submission_key=submission_key).first()

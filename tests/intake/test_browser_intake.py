@@ -51,6 +51,8 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     page.click("#next")
     summary = page.locator("#error-summary")
     assert summary.is_visible()
+    # Focus is on the summary (no JavaScript needed), so a screen reader starts there.
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.title().startswith("Error:")
     save_screenshot(page, f"intake-{name}-1-error")
     summary.get_by_role("link").first.click()

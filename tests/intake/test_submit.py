@@ -462,3 +462,31 @@ def test_the_review_step_url_is_the_only_place_that_submits(client):
         post_step(client, step)
     assert Case.objects.count() == 0
     assert step_url("review").endswith("/intake/review/")
+
+
+def test_a_sent_case_is_handed_to_screening_and_its_documents_to_processing(
+    client, django_capture_on_commit_callbacks
+):
+    """The tasks submit_case enqueues, run inline here (the pipeline tests run real workers)."""
+    from navigator.celery import app as celery_app
+    from tests.factories import CoordinatorFactory
+
+    coordinator = CoordinatorFactory(languages=["es"])
+    walk_to_review(client)
+    upload(client, pdf(text="Flow cytometry: CD19 positive"), category="flow_cytometry")
+    review = client.get(step_url("review"))
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            submit(client, review)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+    case = Case.objects.get()
+    document = Document.objects.get()
+    assert case.latest_run_id, "the case was not screened"
+    assert case.latest_run.verdicts["yescarta"] == "eligible"  # refractory LBCL after one line
+    assert case.status == CaseStatus.AWAITING_REVIEW
+    assert document.processed_at and "CD19" in document.extracted_text
+    assert case.assigned_to == coordinator  # Spanish-speaking, like the person
