@@ -306,7 +306,7 @@ def measure(runs: int) -> None:
         ("filter: overdue, unassigned", lead, "?overdue=yes&assigned=none"),
         ("filter: disease + country", lead, "?disease=mm&country=PT"),
         ("page 500", lead, "?p=500"),
-        ("page 500 of everything (closed last)", lead, "?status=all&p=500"),
+        ("page 500 of everything (newest first)", lead, "?status=all&p=500"),
         ("search: name", lead, f"?q={sample.first_name}"),
         ("search: reference", lead, f"?q={sample.reference}"),
         ("search: email", lead, f"?q={sample.email.upper()}"),
