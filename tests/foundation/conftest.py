@@ -33,6 +33,9 @@ def navigator_worker(redis_broker_url):
     celery_app.conf.task_default_queue = "navigator-tests"
     with start_worker(
         celery_app,
+        # Named explicitly: if an earlier test already published, the app's queue table was
+        # built with the old default queue, and the worker would consume that one instead.
+        queues=["navigator-tests"],
         pool="solo",
         concurrency=1,
         perform_ping_check=True,
