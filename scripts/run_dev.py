@@ -97,8 +97,9 @@ def main() -> int:
         banner(
             f"Navigator is running at http://{HOST}:{PORT}/",
             f"Health: http://{HOST}:{PORT}/healthz   Admin: http://{HOST}:{PORT}/admin/",
-            "Demo login: username 'coordinator' (password printed above when first created;",
-            "  reset with: .venv/bin/python manage.py changepassword coordinator)",
+            "Demo logins: 'coordinator', and 'lead' for the dashboard and access log (passwords",
+            "  printed above when first created; reset with: .venv/bin/python manage.py",
+            "  changepassword coordinator)",
             "Press Ctrl-C to stop everything.",
         )
         while not stopping:
