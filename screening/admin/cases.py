@@ -262,7 +262,11 @@ class CaseAdmin(SimpleHistoryAdmin):
     def has_change_history_permission(self, request, obj=None):
         return False
 
+    object_history_template = "admin/screening/case/object_history.html"
+    object_history_form_template = "admin/screening/case/object_history_form.html"
+
     def history_view(self, request, object_id, extra_context=None):
+        extra_context = {**(extra_context or {}), "notice": MEDICAL_ADVICE_NOTICE}
         response = super().history_view(request, object_id, extra_context)
         case = self.get_object(request, object_id)
         if case is not None:
@@ -272,7 +276,12 @@ class CaseAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        extra_context = {**(extra_context or {}), "notice": MEDICAL_ADVICE_NOTICE}
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        case = self.get_object(request, object_id)
+        if case is not None:
+            record_access_once(request, case)
+        return response
 
     def get_readonly_fields(self, request, obj=None):
         names = [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]

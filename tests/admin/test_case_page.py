@@ -162,6 +162,22 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
     assert "target_center" in history.text
 
 
+def test_the_history_pages_carry_the_notice_and_are_logged(client, lead, own_case):
+    from screening.models import AccessRecord
+
+    client.force_login(lead)
+    listing = client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
+    version = own_case.history.first()
+    past = client.get(
+        reverse("admin:screening_case_simple_history", args=[own_case.pk, version.history_id])
+    )
+    for response in (listing, past):
+        assert response.status_code == 200
+        assert MEDICAL_ADVICE_NOTICE in response.text
+    assert own_case.reference in past.text
+    assert AccessRecord.objects.filter(user=lead, case=own_case).count() == 2
+
+
 def test_nobody_reverts_a_case_from_its_history(client, lead, own_case):
     client.force_login(lead)
     version = own_case.history.first()
