@@ -185,17 +185,31 @@ def country_name(code: str) -> str:
     return str(countries.name(code)) or code
 
 
+def distinct_countries() -> list[str]:
+    """The countries that occur, by hopping through case_country_idx one value at a time
+    (a dozen index probes) instead of reading all 100,000 entries as DISTINCT does on
+    PostgreSQL (10 ms per page view)."""
+    quote = connection.ops.quote_name
+    table, column = quote(Case._meta.db_table), quote("country")
+    sql = (
+        f"WITH RECURSIVE hop(code) AS ("
+        f" SELECT MIN({column}) FROM {table}"
+        f" UNION ALL"
+        f" SELECT (SELECT MIN({column}) FROM {table} WHERE {column} > hop.code)"
+        f" FROM hop WHERE hop.code IS NOT NULL"
+        f") SELECT code FROM hop WHERE code IS NOT NULL AND code <> ''"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return [row[0] for row in cursor.fetchall()]
+
+
 class CountryFilter(admin.SimpleListFilter):
     title = _("country")
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        codes = (
-            model_admin.model.objects.order_by("country")
-            .values_list("country", flat=True)
-            .distinct()
-        )
-        return [(code, f"{country_name(code)} ({code})") for code in codes if code]
+        return [(code, f"{country_name(code)} ({code})") for code in distinct_countries()]
 
     def queryset(self, request, queryset):
         value = self.value()
