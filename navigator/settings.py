@@ -40,12 +40,17 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "formtools",
     "simple_history",
+    "django_countries",
+    # Only for its system checks; the intake calls django_ratelimit.core directly.
+    "django_ratelimit",
     "screening",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Refuses over-large requests (friendly 413) before anything reads the body.
+    "screening.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -105,8 +110,17 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # With acks_late, Redis redelivers an unacknowledged message after the visibility timeout.
 # It must exceed the longest task (hard limit 300 s) plus any countdown/ETA we use, or a task
 # still running would be started a second time. One hour leaves a wide margin.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# Restoring is done by every worker: each scans Redis for messages unacknowledged for longer than
+# the visibility timeout every BROKER_RESTORE_INTERVAL seconds. The tests shorten both.
+BROKER_VISIBILITY_TIMEOUT = env.int("BROKER_VISIBILITY_TIMEOUT", default=3600)
+BROKER_RESTORE_INTERVAL = env.int("BROKER_RESTORE_INTERVAL", default=10)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": BROKER_RESTORE_INTERVAL,
+    # Scan on every interval (kombu's default scans on every 10th).
+    "unacked_restore_throttle": 1,
+}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": BROKER_VISIBILITY_TIMEOUT}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # If the broker connection drops, running acks_late tasks cannot be acknowledged and will be
 # redelivered anyway: cancel them rather than finish work that another worker repeats.
@@ -114,6 +128,40 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs are rows in the database (django-celery-beat), editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Synced into those rows when beat starts. `expires` drops a run nobody picked up in time
+# (the next one comes soon) instead of letting them pile up while workers are down.
+CELERY_BEAT_SCHEDULE = {
+    # screening/services/sweeper.py: re-enqueue stuck cases, emails and documents.
+    "sweep-pipeline": {
+        "task": "screening.sweep_pipeline_task",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
+    # screening/services/rescreen.py: cheap when nothing changed (one query); after a deploy
+    # with new rules it re-screens every open case within the hour.
+    "rescreen-open-cases": {
+        "task": "screening.rescreen_open_cases_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+    # screening/services/intake.py: expired intake drafts and their uploaded files.
+    "purge-expired-drafts": {
+        "task": "screening.purge_expired_drafts_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3000},
+    },
+}
+
+# --- Screening pipeline (screening/services/pipeline.py and friends) -------------------------
+# Seconds after which the sweeper re-enqueues a case still submitted or being screened. Above
+# the task hard time limit (300 s), so a task that is merely running is not duplicated.
+SCREENING_STUCK_AFTER = env.int("SCREENING_STUCK_AFTER", default=600)
+# clamd for virus scanning uploads: a Unix socket path or tcp://host:port. Empty: files are
+# marked "not scanned". A positive result or an unreachable scanner quarantines the file.
+CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+CLAMD_TIMEOUT = 30
+# Seconds a PDF may take to parse (in a capped child process) before it is marked unreadable.
+PDF_TEXT_TIME_LIMIT = env.float("PDF_TEXT_TIME_LIMIT", default=20.0)
 
 if REDIS_URL:
     CACHES = {
@@ -152,6 +200,32 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+
+# Upload limits. Each file at most MAX_UPLOAD_BYTES (checked on the bytes, screening/services/
+# uploads.py); a whole request at most MAX_REQUEST_BYTES, refused from its Content-Length before
+# the body is read (screening.middleware.RequestSizeLimitMiddleware, a friendly 413 page).
+MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
+# Form fields (not files) of one request; Django answers more with RequestDataTooBig (a 413).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Files above this are spooled to a temporary file instead of kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Several files per category, up to 30 per case, plus the form's other fields.
+DATA_UPLOAD_MAX_NUMBER_FILES = 40
+
+# --- Intake (screening/intake_views.py) ------------------------------------------------------
+# Per client address, counted in the cache (Redis when REDIS_URL is set): sent forms, and
+# "save and continue later" emails. Behind a TLS proxy (SECURE_PROXY_SSL_HEADER) the address is
+# the last X-Forwarded-For entry.
+INTAKE_SUBMIT_RATE = "10/h"
+INTAKE_SAVE_RATE = "10/h"
+RATELIMIT_IP_META_KEY = "screening.intake_views.client_ip"
+# django-ratelimit knows only django_redis by name (W001), and refuses a per-process cache
+# (E003). Django's own Redis cache increments atomically, so W001 is noise; without Redis
+# (eager mode, already flagged by screening.W001) a per-process count is all there is.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
+    [] if REDIS_URL else ["django_ratelimit.E003"]
+)
 
 # --- Email ----------------------------------------------------------------------------------
 # e.g. smtp+tls://user:password@smtp.example.org:587 ; the default prints mail to the console.

@@ -1,6 +1,38 @@
 """Celery tasks. Thin: check input, call a service. Messages carry primary keys only."""
 
+import smtplib
+
+import kombu.exceptions
+import redis.exceptions
 from celery import shared_task
+from django import db
+
+# Retried with exponential backoff (jittered, capped); anything else fails the task, and the
+# sweeper (screening/services/sweeper.py) picks the case up again later from the database.
+TRANSIENT_ERRORS = (
+    db.OperationalError,  # database restarting, SQLite busy past its timeout
+    db.InterfaceError,  # connection dropped
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,  # broker unreachable while enqueueing a follow-up
+    ConnectionError,  # includes refused/reset sockets (mail server)
+    TimeoutError,
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+)
+# The pipeline's tasks: acknowledged after they finish and requeued if the worker dies
+# (idempotent, so running twice is safe), no stored results, bounded retries. The longest
+# backoff (300 s) stays far below the broker's visibility timeout.
+PIPELINE_TASK = {
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "ignore_result": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 8,
+}
 
 
 @shared_task(name="screening.ping_task")
@@ -15,9 +47,63 @@ def ping_task(nonce: str) -> dict:
     return {"nonce": nonce, "worker": current_task.request.hostname}
 
 
-@shared_task(name="screening.screen_case_task")
+@shared_task(name="screening.screen_case_task", **PIPELINE_TASK)
 def screen_case_task(case_id: int) -> None:
-    """Screen one case (ids only in the message); see screening.services.pipeline."""
+    """Screen, prioritise, assign and notify one case; see screening.services.pipeline."""
     from screening.services.pipeline import screen_case
 
     screen_case(case_id)
+
+
+@shared_task(name="screening.notify_coordinator_task", **PIPELINE_TASK)
+def notify_coordinator_task(notification_id: int) -> None:
+    """Send one outbox email unless it was sent; see screening.services.notifications."""
+    from screening.services.notifications import deliver_notification
+
+    deliver_notification(notification_id)
+
+
+@shared_task(name="screening.process_document_task", **PIPELINE_TASK)
+def process_document_task(document_id: int) -> None:
+    """Virus-scan an uploaded document and extract its text; see documents_processing."""
+    from screening.services.documents_processing import process_document
+
+    process_document(document_id)
+
+
+@shared_task(name="screening.rescreen_case_task", **PIPELINE_TASK)
+def rescreen_case_task(case_id: int) -> None:
+    """Re-screen one open case under the current ruleset; see screening.services.rescreen."""
+    from screening.models import Case
+    from screening.services.rescreen import rescreen_case
+
+    case = Case.objects.filter(pk=case_id).first()
+    if case is not None:
+        rescreen_case(case)
+
+
+@shared_task(name="screening.rescreen_open_cases_task", **PIPELINE_TASK)
+def rescreen_open_cases_task(all_cases: bool = False) -> int:
+    """Enqueue a re-screen of every open case not yet screened under the current ruleset."""
+    from screening.services.rescreen import cases_to_rescreen
+
+    ids = list(cases_to_rescreen(all_cases=all_cases).values_list("pk", flat=True))
+    for case_id in ids:
+        rescreen_case_task.delay(case_id)
+    return len(ids)
+
+
+@shared_task(name="screening.sweep_pipeline_task", acks_late=True, ignore_result=True)
+def sweep_pipeline_task() -> None:
+    """Re-enqueue stuck cases, emails and documents (beat); see screening.services.sweeper."""
+    from screening.services.sweeper import sweep_pipeline
+
+    sweep_pipeline()
+
+
+@shared_task(name="screening.purge_expired_drafts_task", acks_late=True, ignore_result=True)
+def purge_expired_drafts_task() -> int:
+    """Delete expired intake drafts and their files (beat, hourly); see services.intake."""
+    from screening.services.intake import purge_expired_drafts
+
+    return purge_expired_drafts().drafts

@@ -1,8 +1,17 @@
 from django.urls import path
 
-from screening import views
+from screening import intake_views, status_views, views
+
+intake_wizard = intake_views.IntakeWizard.as_view(url_name="intake_step", done_step_name="done")
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("status/<str:token>/", status_views.status_page, name="status"),
+    path("intake/submitted/", intake_views.intake_submitted, name="intake_submitted"),
+    path("intake/save/", intake_views.intake_save, name="intake_save"),
+    path("intake/save/sent/", intake_views.intake_saved, name="intake_saved"),
+    path("intake/resume/<str:token>/", intake_views.intake_resume, name="intake_resume"),
+    path("intake/<str:step>/", intake_wizard, name="intake_step"),
+    path("intake/", intake_wizard, name="intake"),
 ]
