@@ -490,3 +490,14 @@ def test_a_sent_case_is_handed_to_screening_and_its_documents_to_processing(
     assert case.status == CaseStatus.AWAITING_REVIEW
     assert document.processed_at and "CD19" in document.extracted_text
     assert case.assigned_to == coordinator  # Spanish-speaking, like the person
+
+
+def test_a_draft_takes_at_most_30_files(client):
+    from tests.factories import DocumentFactory
+
+    walk_to_review(client)
+    draft = IntakeDraft.objects.get()
+    DocumentFactory.create_batch(30, case=None, draft=draft)
+    response = upload(client, pdf("one-too-many.pdf"))
+    assert "a case can have at most 30 files" in response.content.decode()
+    assert Document.objects.filter(draft=draft).count() == 30
