@@ -45,13 +45,13 @@ from screening.rules.vocabulary import DIAGNOSES
 from screening.services import access, triage
 from screening.services.workflow import ALLOWED_MOVES, InvalidMove
 
-# Editable on the case page by whoever may change the case; everything else is read-only
-# there and changes only through the actions (status, assignment, records, duplicates).
 # A search matching more cases than this filters the queue directly instead of by id list.
 SEARCH_ID_LIMIT = 2000
 # One bulk action works on at most this many cases (each is moved and logged on its own).
 BULK_LIMIT = 500
 
+# Editable on the case page by whoever may change the case; everything else is read-only
+# there and changes only through the actions (status, assignment, records, duplicates).
 EDITABLE_FIELDS = (
     "priority",
     "priority_reason",
@@ -86,22 +86,13 @@ def is_overdue(case: Case, now=None) -> bool:
 
 
 class QueueChangeList(ChangeList):
-    def get_queryset(self, request, exclude_parameters=None):
-        # The queue never shows the intake answers or the profile: don't load them. The
-        # assignees come in one extra query per page rather than a join: a join runs for every
-        # row an OFFSET skips, which made page 500 of 100,000 cases take 160 ms on SQLite.
-        return (
-            super()
-            .get_queryset(request, exclude_parameters)
-            .defer("intake", "profile")
-            .prefetch_related("assigned_to")
-        )
-
     def get_results(self, request):
         """Fetch a page in two steps: the page's ids from an index, then only those rows.
 
-        A deep page (OFFSET 49,900) then skips index entries, not wide case rows; PostgreSQL
-        otherwise chose to read and sort the whole table for page 500 (300 ms).
+        A deep page (OFFSET 49,900) then skips index entries, not wide case rows: PostgreSQL
+        otherwise read and sorted the whole table for page 500 (300 ms). The queue never shows
+        the intake answers or the profile, so they are not loaded; the assignees come in one
+        query for the page rather than a join, which ran for every row an OFFSET skipped.
         """
         super().get_results(request)
         page = self.result_list

@@ -147,3 +147,33 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     last_move = overdue.events.filter(kind=EventKind.STATUS_CHANGED).last()
     assert last_move.actor == cases["coordinator"]
     assert Path(save_screenshot(page, "admin-case-referred")).stat().st_size > 20_000
+
+
+def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
+    from django.contrib.auth import get_user_model
+
+    from screening.services.demo import DEMO_LEAD_USERNAME, seed_demo_data
+
+    seed_demo_data()
+    lead = get_user_model().objects.get(username=DEMO_LEAD_USERNAME)
+    lead.set_password(PASSWORD)
+    lead.save()
+    page = new_page()
+    page.goto(live_server.url + "/admin/")
+    page.get_by_label("Username").fill(DEMO_LEAD_USERNAME)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Dashboard").first.click()
+
+    assert page.get_by_role("heading", name="Coordination dashboard").is_visible()
+    charts = page.locator("svg.nav-chart")
+    assert charts.count() == 4
+    for i in range(4):
+        box = charts.nth(i).bounding_box()
+        assert box["width"] > 300 and box["height"] > 50
+    assert (
+        int(page.locator("#open-total").inner_text())
+        == Case.objects.exclude(status=CaseStatus.CLOSED).count()
+    )
+    assert page.locator("#medical-notice").is_visible()
+    save_screenshot(page, "admin-dashboard")
