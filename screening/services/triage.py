@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -181,14 +182,8 @@ def records_request_items(request: RecordsRequest) -> list[str]:
 
 
 def status_page_url(token: str) -> str:
-    """Absolute link to the person's status page (UPLOADS' view; /status/<token>/)."""
-    from django.conf import settings
-
-    try:
-        path = reverse("status", args=[token])
-    except NoReverseMatch:
-        path = f"/status/{token}/"
-    return f"{settings.SITE_URL}{path}"
+    """Absolute link to the person's private status page."""
+    return settings.SITE_URL + reverse("status", args=[token])
 
 
 def request_records(
@@ -251,7 +246,7 @@ def request_records(
                 "records_request",
                 moved.email,
                 {
-                    "items": items,
+                    "items": records_request_items(request),
                     "message": message,
                     "status_url": status_page_url(token),
                     "first_name": moved.first_name,
