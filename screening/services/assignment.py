@@ -85,12 +85,20 @@ def _display(user) -> str:
 
 def _assign_locked(
     case: Case, user, *, by=None, reason: str = "", claim: bool = False
-) -> Notification:
+) -> Notification | None:
     """Assign a case whose row this transaction holds; returns the outbox row for the email
-    (created already claimed by the caller when `claim`, who then sends it)."""
+    (created already claimed by the caller when `claim`, who then sends it).
+
+    Automatic assignment (`by` None) only applies to a case that is still unassigned in the
+    database, whatever the caller read earlier; it returns None otherwise.
+    """
     previous = case.assigned_to if case.assigned_to_id else None
     now = timezone.now()
-    Case.objects.filter(pk=case.pk).update(assigned_to=user, assigned_at=now)
+    target = Case.objects.filter(pk=case.pk)
+    if by is None and previous is None:
+        target = target.filter(assigned_to__isnull=True)
+    if not target.update(assigned_to=user, assigned_at=now):
+        return None
     case.assigned_to, case.assigned_at = user, now
     if previous is not None:
         # An email not yet sent to the previous assignee is moot now.
@@ -144,7 +152,11 @@ def assign_new_case(case: Case) -> Notification | None:
     unassigned it on purpose), is left alone. Returns the outbox row, or None.
     """
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("assigned_to").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("assigned_to")
+            .get(pk=case.pk)
+        )
         if locked.status not in ASSIGNABLE_STATUSES:
             return None
         notification = assign_screened_case(locked)
@@ -164,12 +176,18 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
     if user is None or not coordinators((COORDINATOR, LEAD)).filter(pk=user.pk).exists():
         raise AssignmentError("Cases can only be assigned to an active coordinator.")
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("assigned_to").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("assigned_to")
+            .get(pk=case.pk)
+        )
         if locked.status == CaseStatus.CLOSED:
             raise AssignmentError("A closed case cannot be assigned; reopen it first.")
         if locked.assigned_to_id == user.pk:
             return False
         notification = _assign_locked(locked, user, by=by, reason=reason)
+        if notification is None:
+            return False
         notification_id = notification.pk
         transaction.on_commit(lambda: notify_coordinator_task.delay(notification_id))
     case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at

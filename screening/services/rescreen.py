@@ -75,7 +75,11 @@ def rescreen_case(case: Case, *, by=None) -> RescreenResult:
     """
     result = RescreenResult(case.pk)
     with transaction.atomic():
-        locked = Case.objects.select_for_update().select_related("latest_run").get(pk=case.pk)
+        locked = (
+            Case.objects.select_for_update(of=("self",))
+            .select_related("latest_run")
+            .get(pk=case.pk)
+        )
         if locked.status not in ASSIGNABLE_STATUSES:
             return result  # not screened yet (the pipeline will), or closed
         outcome = screening_service.store_screening_run(locked, trigger="rescreen")

@@ -74,9 +74,23 @@ def assert_each_screened_and_notified_once(cases, mailbox):
         assert mailbox.count_for(case.reference) == 1, case.reference
 
 
-def markers(start_worker) -> list[tuple[int, int]]:
-    """(case id, pid) of every claim a worker paused on."""
-    return [tuple(map(int, p.name.split("-"))) for p in Path(start_worker.markers).iterdir()]
+def markers(start_worker, state: str) -> list[tuple[int, int, float]]:
+    """(case id, pid, seconds since) of each screening task in that state: "running" (in the
+    worker_app pause at the start of the task) or "done" (past it)."""
+    found = []
+    for path in Path(start_worker.markers).glob(f"*.{state}"):
+        case_id, pid = map(int, path.stem.split("-"))
+        try:
+            found.append((case_id, pid, time.time() - path.stat().st_mtime))
+        except FileNotFoundError:
+            continue  # renamed meanwhile
+    return found
+
+
+def pausing(start_worker, count: int = 1) -> list[tuple[int, int, float]]:
+    """Tasks at least half a pause away from waking up, once there are `count` of them."""
+    fresh = [m for m in markers(start_worker, "running") if m[2] < DELAY / 2]
+    return fresh if len(fresh) >= count else []
 
 
 def test_round_trip_a_submitted_case_is_screened_assigned_and_notified(
@@ -112,8 +126,8 @@ def test_r1_a_pool_process_killed_mid_task_loses_nothing_and_repeats_nothing(
     cases = CaseFactory.create_batch(20)
 
     submit(cases)
-    # A pool process has claimed a case and is mid-task: kill that process.
-    case_id, pid = wait_for(lambda: markers(start_worker), 20)[0]
+    # A pool process is mid-task (message delivered, not acknowledged): kill that process.
+    case_id, pid, _ = wait_for(lambda: pausing(start_worker), 20)[0]
     assert pid in worker.children()
     os.kill(pid, signal.SIGKILL)
 
@@ -141,22 +155,25 @@ def test_r2_a_worker_killed_whole_mid_batch_is_replaced_and_every_case_finishes(
     cases = CaseFactory.create_batch(20)
 
     submit(cases)
-    # Some cases done, others claimed and in flight: the whole machine goes down.
-    wait_for(lambda: len(markers(start_worker)) >= 4, 30)
+    # Some cases done, both pool processes mid-task: the whole machine goes down.
+    wait_for(lambda: len(markers(start_worker, "done")) >= 4 and pausing(start_worker, 2), 30)
     first.kill_all()
     killed_at = time.monotonic()
     ids = [case.pk for case in cases]
-    unfinished = set(ids) - set(
-        Case.objects.filter(pk__in=ids, status=CaseStatus.AWAITING_REVIEW).values_list(
-            "pk", flat=True
-        )
-    )
-    assert unfinished, "the kill should land mid-batch"
-    assert unfinished & {case_id for case_id, _ in markers(start_worker)}, "and mid-task"
+    in_flight = {case_id for case_id, _, _ in markers(start_worker, "running")}
+    assert len(in_flight) == 2
+    assert not Case.objects.filter(pk__in=in_flight, status=CaseStatus.AWAITING_REVIEW).exists()
 
-    start_worker(concurrency=2, **options)
+    second = start_worker(concurrency=2, **options)
 
-    wait_for(all_screened(cases), R2_BOUND, message=f"not all finished within {R2_BOUND}s")
+    def report():
+        states = dict(Case.objects.filter(pk__in=ids).values_list("pk", "status"))
+        return f"not all finished within {R2_BOUND}s: {states}\n{second.read_log()[-3000:]}"
+
+    try:
+        wait_for(all_screened(cases), R2_BOUND)
+    except pytest.fail.Exception:
+        pytest.fail(report(), pytrace=False)
     elapsed = time.monotonic() - killed_at
     assert elapsed < R2_BOUND
     assert_each_screened_and_notified_once(cases, mailbox)

@@ -9,18 +9,20 @@ the test worker only (never by the real app):
   never shares messages with another test or another session on the same Redis;
 - PIPELINE_TEST_MAIL_DIR: emails go to files there (Django's file-based backend), so the test
   can count what the worker sent;
-- PIPELINE_TEST_DELAY + PIPELINE_TEST_MARKERS: right after a worker claims a case for screening
-  (the "Screening started" event), it writes a marker file `<case id>-<pid>` and sleeps that
-  many seconds. That makes "mid-task" a real, observable state for the kill tests: the claim is
-  committed and the rest of the task has not run.
+- PIPELINE_TEST_DELAY + PIPELINE_TEST_MARKERS: each screening task, once started in a pool
+  process (the message delivered and not acknowledged), writes a marker file
+  `<case id>-<pid>.running`, sleeps that many seconds, then renames it `.done` and goes on.
+  That makes "mid-task" a real, observable state for the kill tests: a test kills a process
+  only while its marker says it is in that pause, so the kill never lands inside a commit or
+  an email send by chance, and the test is deterministic.
 """
 
 import os
 import time
 from pathlib import Path
 
+from celery import signals
 from django.conf import settings
-from django.db.models.signals import post_save
 
 from navigator.celery import app
 
@@ -36,13 +38,14 @@ if os.environ.get("PIPELINE_TEST_MAIL_DIR"):
 DELAY = float(os.environ.get("PIPELINE_TEST_DELAY") or 0)
 
 
-def _pause_after_claim(sender, instance, created, **kwargs):
-    if created and instance.kind == "screening_started":
-        markers = os.environ.get("PIPELINE_TEST_MARKERS")
-        if markers:
-            Path(markers, f"{instance.case_id}-{os.getpid()}").touch()
-        time.sleep(DELAY)
+def _pause_at_start(sender=None, args=None, **kwargs):
+    if sender is None or sender.name != "screening.screen_case_task":
+        return
+    marker = Path(os.environ["PIPELINE_TEST_MARKERS"], f"{args[0]}-{os.getpid()}.running")
+    marker.touch()
+    time.sleep(DELAY)
+    marker.rename(marker.with_suffix(".done"))
 
 
 if DELAY:
-    post_save.connect(_pause_after_claim, sender="screening.CaseEvent", weak=False)
+    signals.task_prerun.connect(_pause_at_start, weak=False)
