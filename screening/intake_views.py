@@ -144,13 +144,19 @@ class DraftStorage(BaseStorage):
         self.persist()
 
 
-def _bounded(data) -> dict:
-    """A posted step's raw values, size-capped, for storing an unfinished step."""
+def _storable(data, prefix: str) -> dict:
+    """A step's posted values, fit to keep in the draft: only the step's own keys, size-capped,
+    and without NUL characters (PostgreSQL's JSON cannot hold them; no field accepts them)."""
     result = {}
     for key, values in data.lists():
         if len(result) >= 400:
             break
-        result[key] = [str(value)[:MAX_STORED_VALUE] for value in values[:MAX_STORED_VALUES]]
+        if not key.startswith(prefix) or "\x00" in key:
+            continue
+        result[key] = [
+            str(value)[:MAX_STORED_VALUE].replace("\x00", "")
+            for value in values[:MAX_STORED_VALUES]
+        ]
     return result
 
 
@@ -192,10 +198,7 @@ class IntakeWizard(NamedUrlWizardView):
 
     def _store_raw(self, step: str):
         """Keep what was typed on a step being left unfinished (Back, Save, Add another)."""
-        data = self.request.POST
-        prefix = f"{step}-"
-        kept = {key: values for key, values in _bounded(data).items() if key.startswith(prefix)}
-        self.storage.set_step_data(step, kept)
+        self.storage.set_step_data(step, _storable(self.request.POST, f"{step}-"))
         self._forget_cleaned_cache()
 
     # --- GET ----------------------------------------------------------------------------------
@@ -258,8 +261,7 @@ class IntakeWizard(NamedUrlWizardView):
 
     def process_step(self, form):
         # The step's own fields only (no CSRF token, no buttons), as posted.
-        prefix = f"{self.storage.current_step}-"
-        return {key: values for key, values in form.data.lists() if key.startswith(prefix)}
+        return _storable(form.data, f"{self.storage.current_step}-")
 
     def process_step_files(self, form):
         return {}

@@ -274,3 +274,13 @@ def test_the_step_page_is_readable_without_javascript(client):
     assert 'name="wizard_save"' in html
     assert 'enctype="multipart/form-data"' in html
     assert payload("about", {})["intake-current_step"] == "about"
+
+
+def test_a_nul_character_typed_into_an_unfinished_step_is_dropped_not_a_crash(client):
+    """PostgreSQL's JSON cannot store U+0000 (found by the hypothesis test)."""
+    data = {"had_treatment": "yes", "lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "0"}
+    data["lines-0-name"] = "R-\x00CHOP"
+    response = post_step(client, "treatment", data, add_line="1")
+    assert response.status_code == 302
+    stored = IntakeDraft.objects.get().data["step_data"]["treatment"]
+    assert stored["treatment-lines-0-name"] == ["R-CHOP"]
