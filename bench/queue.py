@@ -9,10 +9,12 @@ bench's rows). It starts `celery -A bench.queue_worker worker -P prefork` on a q
 own and prints:
 
 1. enqueue: the time `screen_case_task.delay(case_id)` (the after-commit publish that
-   `request_screening` schedules) adds to a request, p50/p95;
+   `request_screening` schedules) adds to a request, p50/p95, measured while the worker is
+   paused so that the two do not share the CPU (on separate machines they would not);
 2. pickup: idle-worker pickup latency, from publish to the task starting, p50/p95;
 3. throughput: screening tasks per second (screen, prioritise, assign, notify: the whole task,
-   email to Django's in-memory backend) against no-op tasks per second on the same worker;
+   email to Django's in-memory backend) against no-op tasks per second on the same worker,
+   each from a full queue (from the first task starting to the last one finishing);
 4. lag: submission (case committed) to screened (awaiting review), and to the coordinator's
    email sent, p50/p95, with submissions arriving at --rate per second for --duration seconds.
 
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -65,11 +68,11 @@ def setup_environment(args) -> dict:
     return dict(os.environ)
 
 
-def start_worker(env: dict, concurrency: int, log: Path) -> subprocess.Popen:
+def start_worker(env: dict, concurrency: int, log: Path, name: str) -> subprocess.Popen:
     args = [
         sys.executable, "-m", "celery", "-A", "bench.queue_worker", "worker",
         "-P", "prefork", "-c", str(concurrency), "-Q", env["BENCH_QUEUE"],
-        "-n", f"bench-{uuid.uuid4().hex[:6]}@%h", "--without-gossip", "--without-mingle",
+        "-n", name, "--without-gossip", "--without-mingle",
         "--without-heartbeat", "-l", "INFO",
     ]  # fmt: skip
     output = open(log, "wb")  # noqa: SIM115 - the worker owns it until the bench ends
@@ -169,7 +172,18 @@ def main(argv=None) -> int:
     )
 
     log = Path(tempfile.mkdtemp(prefix="navigator-bench-worker-")) / "worker.log"
-    worker = start_worker(env, args.concurrency, log)
+    node = f"bench-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
+    worker = start_worker(env, args.concurrency, log, node)
+
+    def paused(queue_up):
+        """Queue a batch while the worker does not consume, so that publishing and consuming
+        do not compete for the CPU; the batch then runs from a full queue."""
+        app.control.cancel_consumer(env["BENCH_QUEUE"], destination=[node], reply=True)
+        try:
+            return queue_up()
+        finally:
+            app.control.add_consumer(env["BENCH_QUEUE"], destination=[node], reply=True)
+
     try:
 
         def noop(key):
@@ -193,8 +207,7 @@ def main(argv=None) -> int:
 
         # 3a. No-op throughput: many queued at once; rate from first start to last finish.
         key = f"bench:{run}:noop"
-        for _ in range(args.batch):
-            noop(key)
+        paused(lambda: [noop(key) for _ in range(args.batch)])
         times = wait_list(client, key, args.batch)
         noop_rate = (args.batch - 1) / (max(times) - min(times))
 
@@ -203,10 +216,14 @@ def main(argv=None) -> int:
             new_case(Case, profiles[n % 2], n) for n in range(args.batch)
         )
         enqueue = []
-        for case in batch:
-            started = time.perf_counter()
-            screen_case_task.delay(case.pk)
-            enqueue.append(time.perf_counter() - started)
+
+        def publish_batch():
+            for case in batch:
+                started = time.perf_counter()
+                screen_case_task.delay(case.pk)
+                enqueue.append(time.perf_counter() - started)
+
+        paused(publish_batch)
         ids = [case.pk for case in batch]
         deadline = time.monotonic() + 300
         while CaseEvent.objects.filter(case_id__in=ids, kind=EventKind.NOTIFIED).count() < len(ids):

@@ -20,11 +20,11 @@ import smtplib
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 
-from screening.models import EventKind, Notification, NotificationState
-from screening.services.emails import render_email, send_email
-from screening.services.timeline import record_event
+from screening.models import CaseEvent, EventKind, Notification, NotificationState
+from screening.services.emails import send_email
 
 logger = logging.getLogger(__name__)
 
@@ -90,20 +90,31 @@ def send_claimed_notification(notification: Notification) -> bool:
     except MAIL_TRANSPORT_ERRORS as exc:
         mine.update(state=NotificationState.PENDING, claimed_at=None, last_error=repr(exc)[:200])
         raise
-    subject = render_email(notification.template, context)[0]
+    # The subject alone, for the timeline (send_email rendered the whole message).
+    subject = " ".join(
+        render_to_string(
+            f"emails/{notification.template}/subject.txt",
+            {"site_url": settings.SITE_URL, **context},
+        ).split()
+    )
     with transaction.atomic():
         mine.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
-        record_event(
-            case,
-            EventKind.EMAIL_SENT,
-            f"Email '{subject}' sent to {recipient.email}",
-            data={"template": notification.template, "to": [recipient.email]},
-        )
-        record_event(
-            case,
-            EventKind.NOTIFIED,
-            f"Coordinator {recipient.get_full_name() or recipient.get_username()} notified",
-            data={"notification": notification.pk, "to": recipient.pk},
+        CaseEvent.objects.bulk_create(
+            [
+                CaseEvent(
+                    case=case,
+                    kind=EventKind.EMAIL_SENT,
+                    message=f"Email '{subject}' sent to {recipient.email}"[:500],
+                    data={"template": notification.template, "to": [recipient.email]},
+                ),
+                CaseEvent(
+                    case=case,
+                    kind=EventKind.NOTIFIED,
+                    message=f"Coordinator {recipient.get_full_name() or recipient.get_username()}"
+                    " notified",
+                    data={"notification": notification.pk, "to": recipient.pk},
+                ),
+            ]
         )
     return True
 
