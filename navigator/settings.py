@@ -128,21 +128,22 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Periodic jobs are rows in the database (django-celery-beat), editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Synced into those rows when beat starts. `expires` drops a run nobody picked up in time
-# (the next one comes soon) instead of letting them pile up while workers are down.
+# Synced into those rows when beat starts. `expire_seconds` (django-celery-beat's name for
+# Celery's `expires`, which it ignores) drops a run nobody picked up in time (the next one
+# comes soon) instead of letting them pile up while workers are down.
 CELERY_BEAT_SCHEDULE = {
     # screening/services/sweeper.py: re-enqueue stuck cases, emails and documents.
     "sweep-pipeline": {
         "task": "screening.sweep_pipeline_task",
         "schedule": 60.0,
-        "options": {"expires": 55},
+        "options": {"expire_seconds": 55},
     },
     # screening/services/rescreen.py: cheap when nothing changed (one query); after a deploy
     # with new rules it re-screens every open case within the hour.
     "rescreen-open-cases": {
         "task": "screening.rescreen_open_cases_task",
         "schedule": 3600.0,
-        "options": {"expires": 3000},
+        "options": {"expire_seconds": 3000},
     },
     # screening/services/intake.py: expired intake drafts and their uploaded files.
     "purge-expired-drafts": {
