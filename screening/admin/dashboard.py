@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
@@ -129,7 +130,7 @@ def render_dashboard(request, admin_site):
         horizontal_chart(_("Open cases likely eligible, per product"), stats.likely_by_product),
         vertical_chart(
             _("Submissions per week (last 12 weeks)"),
-            [(f"{week:%d %b}", n) for week, n in stats.weekly_submissions],
+            [(date_format(week, "j M"), n) for week, n in stats.weekly_submissions],
         ),
     ]
     context = {
