@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from screening.models import (
     Case,
@@ -174,7 +175,7 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
     from screening.tasks import notify_coordinator_task
 
     if user is None or not coordinators((COORDINATOR, LEAD)).filter(pk=user.pk).exists():
-        raise AssignmentError("Cases can only be assigned to an active coordinator.")
+        raise AssignmentError(_("Cases can only be assigned to an active coordinator."))
     with transaction.atomic():
         locked = (
             Case.objects.select_for_update(of=("self",))
@@ -182,7 +183,7 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
             .get(pk=case.pk)
         )
         if locked.status == CaseStatus.CLOSED:
-            raise AssignmentError("A closed case cannot be assigned; reopen it first.")
+            raise AssignmentError(_("A closed case cannot be assigned; reopen it first."))
         if locked.assigned_to_id == user.pk:
             return False
         notification = _assign_locked(locked, user, by=by, reason=reason)
