@@ -4,7 +4,7 @@ import smtplib
 
 import kombu.exceptions
 import redis.exceptions
-from celery import shared_task
+from celery import shared_task, signals
 from django import db
 
 # Retried with exponential backoff (jittered, capped); anything else fails the task, and the
@@ -33,6 +33,17 @@ PIPELINE_TASK = {
     "retry_jitter": True,
     "max_retries": 8,
 }
+
+
+@signals.task_postrun.connect
+def close_spent_database_connections(task=None, **kwargs) -> None:
+    """After a task, close the database connections Django would close after a request: broken
+    ones, and those older than CONN_MAX_AGE (SQLite: 0, so every task; PostgreSQL: 60 s).
+    Celery's own per-task close is relaxed by CELERY_DB_REUSE_MAX (see settings)."""
+    if task is not None and getattr(task.request, "is_eager", False):
+        return  # inside the caller's request or transaction
+    for connection in db.connections.all(initialized_only=True):
+        connection.close_if_unusable_or_obsolete()
 
 
 @shared_task(name="screening.ping_task")
