@@ -111,13 +111,7 @@ def due_time(start: dt.datetime, priority: int) -> dt.datetime:
     return add_business_days(start, DUE_BUSINESS_DAYS[Priority(priority)])
 
 
-def prioritise_case(case: Case, verdicts: dict[str, str]) -> PriorityDecision:
-    """Set a newly screened case's priority, reason and due time, and add a timeline event.
-
-    Call inside the transaction that moves the case out of screening (which is the claim).
-    """
-    decision = assess_priority(case.profile, verdicts)
-    due = due_time(case.submitted_at or timezone.now(), decision.priority)
+def _set_priority(case: Case, decision: PriorityDecision, due, message: str, data: dict) -> None:
     Case.objects.filter(pk=case.pk).update(
         priority=decision.priority, priority_reason=decision.reason, due_at=due
     )
@@ -125,10 +119,19 @@ def prioritise_case(case: Case, verdicts: dict[str, str]) -> PriorityDecision:
     record_event(
         case,
         EventKind.PRIORITISED,
-        f"Priority: {Priority(decision.priority).label} ({decision.reason}); "
-        f"due {timezone.localtime(due):%a %d %b %Y %H:%M}",
-        data={"priority": decision.priority, "due_at": due.isoformat()},
+        f"{message} ({decision.reason}); due {timezone.localtime(due):%a %d %b %Y %H:%M}",
+        data={"priority": decision.priority, "due_at": due.isoformat(), **data},
     )
+
+
+def prioritise_case(case: Case, verdicts: dict[str, str]) -> PriorityDecision:
+    """Set a newly screened case's priority, reason and due time, and add a timeline event.
+
+    Call inside the transaction that moves the case out of screening (which is the claim).
+    """
+    decision = assess_priority(case.profile, verdicts)
+    due = due_time(case.submitted_at or timezone.now(), decision.priority)
+    _set_priority(case, decision, due, f"Priority: {Priority(decision.priority).label}", {})
     return decision
 
 
@@ -147,20 +150,12 @@ def raise_priority(case: Case, verdicts: dict[str, str], *, now=None) -> Priorit
         due = due_time(now, decision.priority)
         if current.due_at is not None:
             due = min(due, current.due_at)
-        Case.objects.filter(pk=case.pk).update(
-            priority=decision.priority, priority_reason=decision.reason, due_at=due
-        )
-        case.priority, case.priority_reason, case.due_at = decision.priority, decision.reason, due
-        record_event(
+        _set_priority(
             case,
-            EventKind.PRIORITISED,
+            decision,
+            due,
             f"Priority raised: {Priority(current.priority).label} → "
-            f"{Priority(decision.priority).label} ({decision.reason}); "
-            f"due {timezone.localtime(due):%a %d %b %Y %H:%M}",
-            data={
-                "priority": decision.priority,
-                "previous": current.priority,
-                "due_at": due.isoformat(),
-            },
+            f"{Priority(decision.priority).label}",
+            {"previous": current.priority},
         )
     return decision

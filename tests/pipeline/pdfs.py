@@ -30,22 +30,26 @@ def _stream(content: bytes) -> bytes:
     return b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream"
 
 
-def text_pdf(*lines: str) -> bytes:
-    """A one-page PDF whose text layer holds `lines` (Helvetica, one line each)."""
-    ops = b"BT /F1 12 Tf 72 720 Td 14 TL "
-    for line in lines:
-        ops += b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '"
-    ops += b" ET"
+def one_page_pdf(operations: bytes) -> bytes:
+    """A one-page PDF whose page draws `operations` with Helvetica as font /F1."""
     return build_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            _stream(ops),
+            _stream(operations),
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         ]
     )
+
+
+def text_pdf(*lines: str) -> bytes:
+    """A one-page PDF whose text layer holds `lines` (Helvetica, one line each)."""
+    ops = b"BT /F1 12 Tf 72 720 Td 14 TL "
+    for line in lines:
+        ops += b"(" + line.encode("latin-1").replace(b"(", b"\\(").replace(b")", b"\\)") + b") '"
+    return one_page_pdf(ops + b" ET")
 
 
 def image_only_pdf() -> bytes:
@@ -157,17 +161,7 @@ def slow_pdf(operations: int = 300_000) -> bytes:
     """A valid 5 MB page of 300,000 one-letter text operations: pypdf takes about ten
     seconds over it on this project's machine. A denial of service well inside the upload
     size limit."""
-    ops = b"BT /F1 1 Tf " + b"(x) Tj 0.01 0 Td " * operations + b"ET"
-    return build_pdf(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            _stream(ops),
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-        ]
-    )
+    return one_page_pdf(b"BT /F1 1 Tf " + b"(x) Tj 0.01 0 Td " * operations + b"ET")
 
 
 def not_a_pdf() -> bytes:
