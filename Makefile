@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin bench-queue clean
+.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin bench-queue bench-intake clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | bench-queue | clean"
+	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -54,6 +54,10 @@ bench-admin: $(STAMP)
 	$(PY) bench/admin.py $(BENCH_ARGS)
 
 # The screening queue on a real Redis (embedded unless REDIS_URL) and a prefork worker.
+# The intake's step, upload and submit times (its own SQLite under var/bench/).
+bench-intake: $(STAMP)
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/intake.py $(BENCH_ARGS)
+
 bench-queue: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/queue.py $(BENCH_ARGS)
 
