@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -35,6 +36,7 @@ def pytest_configure(config):
     if database["ENGINE"] == "django.db.backends.sqlite3":
         folder = tempfile.mkdtemp(prefix="navigator-pipeline-db-")
         database.setdefault("TEST", {})["NAME"] = os.path.join(folder, "test.sqlite3")
+        config.add_cleanup(lambda: shutil.rmtree(folder, ignore_errors=True))
 
 
 @pytest.fixture
