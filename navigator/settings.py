@@ -154,7 +154,7 @@ CELERY_BEAT_SCHEDULE = {
     "purge-expired-drafts": {
         "task": "screening.purge_expired_drafts_task",
         "schedule": 3600.0,
-        "options": {"expires": 3000},
+        "options": {"expire_seconds": 3000},
     },
 }
 

@@ -20,6 +20,9 @@ def test_beat_writes_the_pipeline_jobs_into_the_database_schedule():
     assert rescreen.task == tasks.rescreen_open_cases_task.name
     assert rescreen.interval.every == 3600
     assert rescreen.expire_seconds == 3000
+    purge = PeriodicTask.objects.get(name="purge-expired-drafts")
+    assert purge.task == tasks.purge_expired_drafts_task.name
+    assert (purge.interval.every, purge.expire_seconds) == (3600, 3000)
 
 
 def test_pipeline_tasks_store_no_results_and_survive_a_lost_worker():
