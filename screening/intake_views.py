@@ -42,10 +42,10 @@ from screening.services.intake import (
     remove_draft_document,
     save_draft,
     send_resume_link,
-    status_path,
     submission_key_for,
     submit_case,
 )
+from screening.services.tokens import status_path
 
 DRAFT_SESSION_KEY = "intake_draft"
 CONFIRMATION_SESSION_KEY = "intake_submitted"

@@ -30,7 +30,7 @@ from screening.services.emails import send_email
 from screening.services.pipeline import request_screening
 from screening.services.references import hash_token, new_case_reference, new_token
 from screening.services.timeline import record_event
-from screening.services.tokens import issue_status_token
+from screening.services.tokens import issue_status_token, status_page_url
 from screening.services.uploads import (
     UploadRejected,
     check_upload,
@@ -222,11 +222,6 @@ def purge_expired_drafts(*, now: datetime | None = None, batch_size: int = 200) 
 # --- Submitting -------------------------------------------------------------------------------
 
 
-def status_path(token: str) -> str:
-    """The private status page of a case (the page itself is screening's /status/<token>/)."""
-    return f"/status/{token}/"
-
-
 def _consented_at(consent: dict) -> datetime:
     agreed = consent.get("agreed_at")
     if agreed:
@@ -278,7 +273,7 @@ def _send_confirmation(case: Case, token: str) -> None:
         {
             "reference": case.reference,
             "first_name": case.first_name,
-            "status_url": settings.SITE_URL + status_path(token),
+            "status_url": status_page_url(token),
             "document_count": case.document_count,
         },
         case=case,

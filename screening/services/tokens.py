@@ -1,5 +1,7 @@
 """Status-page tokens: issue one per case, find the case for a token, revoke them."""
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from screening.models import Case, StatusToken
@@ -11,6 +13,16 @@ def issue_status_token(case: Case) -> str:
     token = new_token()
     StatusToken.objects.create(case=case, token_hash=hash_token(token))
     return token
+
+
+def status_path(token: str) -> str:
+    """The path of the case's private status page for this token (/status/<token>/)."""
+    return reverse("status", args=[token])
+
+
+def status_page_url(token: str) -> str:
+    """Absolute link to the private status page, for emails."""
+    return settings.SITE_URL + status_path(token)
 
 
 def find_case_by_status_token(token: str) -> Case | None:

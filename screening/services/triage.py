@@ -9,11 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -31,7 +29,7 @@ from screening.rules.facts import DOCUMENTS
 from screening.services.emails import send_email
 from screening.services.roles import COORDINATOR, LEAD
 from screening.services.timeline import record_event
-from screening.services.tokens import issue_status_token
+from screening.services.tokens import issue_status_token, status_page_url
 from screening.services.workflow import InvalidMove, check_move, move_case
 
 NOTE_MAX_LENGTH = 5000
@@ -179,11 +177,6 @@ def records_request_items(request: RecordsRequest) -> list[str]:
         else item.document
         for item in requested_items(request)
     ]
-
-
-def status_page_url(token: str) -> str:
-    """Absolute link to the person's private status page."""
-    return settings.SITE_URL + reverse("status", args=[token])
 
 
 def request_records(
