@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from screening.models import CaseEvent, EventKind, Notification, NotificationState
@@ -43,8 +44,8 @@ MAIL_TRANSPORT_ERRORS = (
 
 
 def case_admin_url(case) -> str:
-    """The coordinator's link to the case in the admin."""
-    return f"{settings.SITE_URL}/admin/screening/case/{case.pk}/change/"
+    """The coordinator's link to the case in the admin (sign-in required)."""
+    return settings.SITE_URL + reverse("admin:screening_case_change", args=[case.pk])
 
 
 def _claimable(now: dt.datetime) -> Q:

@@ -16,15 +16,14 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from screening.models import Case, CaseStatus, DocumentCategory, EventKind, RecordsRequest
 from screening.rules.facts import DOCUMENTS, FACT_NAMES
+from screening.services.notifications import case_admin_url
 from screening.services.timeline import record_event
 from screening.services.uploads import (
     MAX_FILES_PER_CASE,
@@ -70,11 +69,6 @@ def requested_items(request: RecordsRequest) -> list[RequestedItem]:
 
 def open_requests(case: Case) -> list[RecordsRequest]:
     return list(case.records_requests.filter(fulfilled_at__isnull=True).order_by("created_at"))
-
-
-def case_admin_url(case: Case) -> str:
-    """The coordinator's link to the case in the admin (sign-in required)."""
-    return settings.SITE_URL + reverse("admin:screening_case_change", args=[case.pk])
 
 
 def records_recipients(case: Case) -> list[str]:
