@@ -27,6 +27,7 @@ from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
 from screening.forms import INTAKE_STEPS, SaveForLaterForm
+from screening.forms.fields import field_error_links
 from screening.forms.treatment import MAX_LINES, MAX_TRANSPLANTS
 from screening.models import Case, DocumentCategory
 from screening.rules.profile import InvalidProfile
@@ -486,7 +487,9 @@ def intake_save(request):
         about = (draft.data.get("step_data") or {}).get("about") or {}
         email = draft.email or (about.get("about-email") or [""])[0]
         form = SaveForLaterForm(initial={"email": email})
-    return render(request, "intake/save.html", {"form": form, "error_links": _links(form)})
+    return render(
+        request, "intake/save.html", {"form": form, "error_links": field_error_links(form)}
+    )
 
 
 @never_cache
@@ -513,14 +516,3 @@ def intake_resume(request, token):
     request.session[DRAFT_SESSION_KEY] = draft.key
     messages.success(request, _("Welcome back. Your answers are as you left them."))
     return redirect("intake")
-
-
-def _links(form):
-    from screening.forms.fields import ErrorLink, field_anchor
-
-    return [
-        ErrorLink(field_anchor(form[name]), f"{form[name].label}: {error}")
-        for name, errors in form.errors.items()
-        if name in form.fields
-        for error in errors
-    ]

@@ -164,6 +164,16 @@ def field_anchor(bound_field) -> str:
     return f"{bound_field.auto_id}_0"
 
 
+def field_error_links(form: forms.Form) -> list[ErrorLink]:
+    """The error summary's links for a form's field errors, each to its field."""
+    return [
+        ErrorLink(field_anchor(form[name]), f"{form[name].label}: {error}")
+        for name, errors in form.errors.items()
+        if name != NON_FIELD_ERRORS and name in form.fields
+        for error in errors
+    ]
+
+
 def step_helper(*layout) -> FormHelper:
     """A crispy helper for a step: fields only (the wizard page draws the form tag)."""
     helper = FormHelper()
@@ -235,13 +245,7 @@ class StepForm(forms.Form):
 
     def error_links(self) -> list[ErrorLink]:
         links = [ErrorLink("step-form", str(error)) for error in self.non_field_errors()]
-        for name, errors in self.errors.items():
-            if name == NON_FIELD_ERRORS or name not in self.fields:
-                continue
-            bound = self[name]
-            for error in errors:
-                links.append(ErrorLink(field_anchor(bound), f"{bound.label}: {error}"))
-        return links
+        return links + field_error_links(self)
 
     def answers(self) -> dict:
         """The cleaned answers, JSON-safe; call only on a valid form."""
