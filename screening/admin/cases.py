@@ -595,6 +595,12 @@ class CaseAdmin(SimpleHistoryAdmin):
             raise Http404(_("No such case, or not one you can see."))
         return case
 
+    def _case_to_change(self, request, pk) -> Case:
+        case = self._case_for(request, pk)
+        if not access.can_change_case(request.user, case):
+            raise PermissionDenied
+        return case
+
     def _back(self, case):
         return HttpResponseRedirect(reverse("admin:screening_case_change", args=[case.pk]))
 
@@ -603,14 +609,14 @@ class CaseAdmin(SimpleHistoryAdmin):
             for error in errors:
                 self.message_user(request, error, messages.ERROR)
 
-    def _run(self, request, case, action, success):
+    def _run(self, request, action, success):
+        """Carry out a triage action; report its success, or the plain-words refusal."""
         try:
-            result = action()
+            action()
         except InvalidMove as exc:
             self.message_user(request, str(exc), messages.ERROR)
-            return None
-        self.message_user(request, success, messages.SUCCESS)
-        return result
+        else:
+            self.message_user(request, success, messages.SUCCESS)
 
     def assign_view(self, request, pk):
         case = self._case_for(request, pk)
@@ -629,7 +635,6 @@ class CaseAdmin(SimpleHistoryAdmin):
             assignee = form.cleaned_data["assignee"]
         self._run(
             request,
-            case,
             lambda: triage.assign_to(case, assignee, by=user),
             _("%(case)s is now assigned to %(user)s.")
             % {"case": case.reference, "user": assignee.get_username()},
@@ -637,9 +642,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._back(case)
 
     def move_view(self, request, pk):
-        case = self._case_for(request, pk)
-        if not access.can_change_case(request.user, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, pk)
         # Bound without the case: any status is accepted here, and the workflow refuses the
         # moves this case cannot make with a message that says which ones it can.
         form = MoveForm(request.POST)
@@ -649,7 +652,6 @@ class CaseAdmin(SimpleHistoryAdmin):
         data = form.cleaned_data
         self._run(
             request,
-            case,
             lambda: triage.change_status(
                 case,
                 data["target"],
@@ -663,9 +665,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._back(case)
 
     def records_view(self, request, pk):
-        case = self._case_for(request, pk)
-        if not access.can_change_case(request.user, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, pk)
         form = RecordsRequestForm(request.POST, case=case)
         if not form.is_valid():
             self._form_errors(request, form)
@@ -673,7 +673,6 @@ class CaseAdmin(SimpleHistoryAdmin):
         data = form.cleaned_data
         self._run(
             request,
-            case,
             lambda: triage.request_records(
                 case, data["facts"], data["categories"], data["message"], by=request.user
             ),
@@ -683,9 +682,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._back(case)
 
     def rescreen_view(self, request, pk):
-        case = self._case_for(request, pk)
-        if not access.can_change_case(request.user, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, pk)
         try:
             result = triage.rescreen_now(case, by=request.user)
         except InvalidMove as exc:
@@ -705,9 +702,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._back(case)
 
     def duplicate_view(self, request, pk):
-        case = self._case_for(request, pk)
-        if not access.can_change_case(request.user, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, pk)
         form = DuplicateForm(request.POST)
         if not form.is_valid():
             self._form_errors(request, form)
@@ -726,7 +721,6 @@ class CaseAdmin(SimpleHistoryAdmin):
             return self._back(case)
         self._run(
             request,
-            case,
             lambda: triage.mark_duplicate(
                 case, original, by=request.user, reason=form.cleaned_data["reason"]
             ),
@@ -736,16 +730,13 @@ class CaseAdmin(SimpleHistoryAdmin):
         return self._back(case)
 
     def note_view(self, request, pk):
-        case = self._case_for(request, pk)
-        if not access.can_change_case(request.user, case):
-            raise PermissionDenied
+        case = self._case_to_change(request, pk)
         form = NoteForm(request.POST)
         if not form.is_valid():
             self._form_errors(request, form)
             return self._back(case)
         self._run(
             request,
-            case,
             lambda: triage.add_note(case, form.cleaned_data["text"], by=request.user),
             _("Note added."),
         )
