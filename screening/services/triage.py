@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -26,6 +25,7 @@ from screening.models import (
 )
 from screening.rules.data.products import PRODUCTS
 from screening.rules.facts import DOCUMENTS
+from screening.services.assignment import AssignmentError, assign_case, coordinators
 from screening.services.emails import send_email
 from screening.services.roles import COORDINATOR, LEAD
 from screening.services.timeline import record_event
@@ -45,19 +45,12 @@ class TriageError(InvalidMove):
 
 def assignable_users() -> QuerySet:
     """Active staff in the Coordinator or Lead role: who a case may be assigned to."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True, groups__name__in=[COORDINATOR, LEAD])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-    )
+    return coordinators((COORDINATOR, LEAD)).order_by("first_name", "last_name", "username")
 
 
 def assign_to(case: Case, assignee, *, by) -> Case:
     """Assign the case to `assignee` (a coordinator or lead) through the pipeline's
     assign_case, which records the event and emails the new assignee after commit."""
-    from screening.services.assignment import AssignmentError, assign_case
-
     if not assignable_users().filter(pk=assignee.pk).exists():
         raise TriageError(
             _("%(user)s is not an active coordinator and cannot be assigned cases.")
