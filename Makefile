@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format check-migrations pytest chromium bench bench-admin bench-queue bench-intake clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) system-packages-run
 	$(PY) scripts/run_dev.py
 
 lint: $(STAMP)
@@ -37,11 +37,16 @@ format: $(STAMP)
 check-migrations: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
-chromium:
-	@bash scripts/ensure_chromium.sh
+# Debian packages (Chromium for the browser tests, Tesseract, Pango, fonts): installed as root,
+# otherwise the exact command is printed. `run` needs fewer than `test`.
+system-packages:
+	@bash scripts/ensure_system_packages.sh test
+
+system-packages-run:
+	@bash scripts/ensure_system_packages.sh run
 
 # The whole suite, wrapped in an embedded Redis unless REDIS_URL is set.
-pytest: $(STAMP) chromium
+pytest: $(STAMP) system-packages
 	$(PY) -m navigator.embedded_redis -- $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest

@@ -89,9 +89,9 @@ def reference(i: int) -> str:
 
 def profiles():
     """A dozen distinct valid profiles, screened once each (the 'few distinct results')."""
+    from screening.management.demo import PROFILES
+    from screening.pipeline.runs import profile_hash, summarise_verdicts
     from screening.rules.engine import screen_patient
-    from screening.services.demo import PROFILES
-    from screening.services.screening import profile_hash, summarise_verdicts
 
     screened = []
     for profile in PROFILES:
@@ -126,9 +126,9 @@ def load(count: int, reload: bool) -> None:
     from django.db.models import Min, OuterRef, Subquery
     from django.utils import timezone
 
+    from screening.core.roles import COORDINATOR, LEAD, sync_roles
     from screening.models import Case, Document, ProductVerdict, ScreeningRun
     from screening.rules.ruleset import RULESET_VERSION
-    from screening.services.roles import COORDINATOR, LEAD, sync_roles
 
     existing = Case.objects.count()
     if existing == count and not reload:

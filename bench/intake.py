@@ -100,7 +100,7 @@ def bench_wizard(walks: int) -> dict[str, list[float]]:
 def bench_checks(runs: int) -> dict[str, list[float]]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from screening.services.uploads import check_upload
+    from screening.documents.uploads import check_upload
     from tests.uploads.samples import make_pdf, make_png
 
     png = make_png(8, 8)

@@ -104,7 +104,7 @@ def wait_list(client, key, count, timeout=120):
 def new_case(Case, profile, n):
     from django.utils import timezone
 
-    from screening.services.references import new_case_reference
+    from screening.core.references import new_case_reference
 
     return Case(
         reference=new_case_reference(),
@@ -146,9 +146,9 @@ def main(argv=None) -> int:
     from django.db import connection, transaction
 
     from navigator.celery import app
+    from screening.core.roles import COORDINATOR
     from screening.models import Case, CaseEvent, CaseStatus, CoordinatorProfile, EventKind
-    from screening.services.pipeline import request_screening
-    from screening.services.roles import COORDINATOR
+    from screening.pipeline.screen import request_screening
     from screening.tasks import screen_case_task
     from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
 

@@ -137,20 +137,20 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Celery's `expires`, which it ignores) drops a run nobody picked up in time (the next one
 # comes soon) instead of letting them pile up while workers are down.
 CELERY_BEAT_SCHEDULE = {
-    # screening/services/sweeper.py: re-enqueue stuck cases, emails and documents.
+    # screening/pipeline/sweeper.py: re-enqueue stuck cases, emails and documents.
     "sweep-pipeline": {
         "task": "screening.sweep_pipeline_task",
         "schedule": 60.0,
         "options": {"expire_seconds": 55},
     },
-    # screening/services/rescreen.py: cheap when nothing changed (one query); after a deploy
+    # screening/pipeline/rescreen.py: cheap when nothing changed (one query); after a deploy
     # with new rules it re-screens every open case within the hour.
     "rescreen-open-cases": {
         "task": "screening.rescreen_open_cases_task",
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
     },
-    # screening/services/intake.py: expired intake drafts and their uploaded files.
+    # screening/intake/submit.py: expired intake drafts and their uploaded files.
     "purge-expired-drafts": {
         "task": "screening.purge_expired_drafts_task",
         "schedule": 3600.0,
@@ -158,7 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Screening pipeline (screening/services/pipeline.py and friends) -------------------------
+# --- Screening pipeline (screening/pipeline/screen.py and friends) -------------------------
 # Seconds after which the sweeper re-enqueues a case still submitted or being screened. Above
 # the task hard time limit (300 s), so a task that is merely running is not duplicated.
 SCREENING_STUCK_AFTER = env.int("SCREENING_STUCK_AFTER", default=600)
@@ -207,7 +207,7 @@ STORAGES = {
     },
 }
 
-# Upload limits. Each file at most MAX_UPLOAD_BYTES (checked on the bytes, screening/services/
+# Upload limits. Each file at most MAX_UPLOAD_BYTES (checked on the bytes, screening/documents/
 # uploads.py); a whole request at most MAX_REQUEST_BYTES, refused from its Content-Length before
 # the body is read (screening.middleware.RequestSizeLimitMiddleware, a friendly 413 page).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
@@ -219,13 +219,13 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Several files per category, up to 30 per case, plus the form's other fields.
 DATA_UPLOAD_MAX_NUMBER_FILES = 40
 
-# --- Intake (screening/intake_views.py) ------------------------------------------------------
+# --- Intake (screening/intake/views.py) ------------------------------------------------------
 # Per client address, counted in the cache (Redis when REDIS_URL is set): sent forms, and
 # "save and continue later" emails. Behind a TLS proxy (SECURE_PROXY_SSL_HEADER) the address is
 # the last X-Forwarded-For entry.
 INTAKE_SUBMIT_RATE = "10/h"
 INTAKE_SAVE_RATE = "10/h"
-RATELIMIT_IP_META_KEY = "screening.intake_views.client_ip"
+RATELIMIT_IP_META_KEY = "screening.intake.views.client_ip"
 # django-ratelimit knows only django_redis by name (W001), and refuses a per-process cache
 # (E003). Django's own Redis cache increments atomically, so W001 is noise; without Redis
 # (eager mode, already flagged by screening.W001) a per-process count is all there is.

@@ -5,7 +5,11 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 
-from screening.services.uploads import ALLOWED_EXTENSIONS_TEXT, MAX_FILES_PER_CASE, max_upload_bytes
+from screening.documents.uploads import (
+    ALLOWED_EXTENSIONS_TEXT,
+    MAX_FILES_PER_CASE,
+    max_upload_bytes,
+)
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 

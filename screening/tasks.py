@@ -8,7 +8,7 @@ from celery import shared_task, signals
 from django import db
 
 # Retried with exponential backoff (jittered, capped); anything else fails the task, and the
-# sweeper (screening/services/sweeper.py) picks the case up again later from the database.
+# sweeper (screening/pipeline/sweeper.py) picks the case up again later from the database.
 TRANSIENT_ERRORS = (
     db.OperationalError,  # database restarting, SQLite busy past its timeout
     db.InterfaceError,  # connection dropped
@@ -60,16 +60,16 @@ def ping_task(nonce: str) -> dict:
 
 @shared_task(name="screening.screen_case_task", **PIPELINE_TASK)
 def screen_case_task(case_id: int) -> None:
-    """Screen, prioritise, assign and notify one case; see screening.services.pipeline."""
-    from screening.services.pipeline import screen_case
+    """Screen, prioritise, assign and notify one case; see screening.pipeline.screen."""
+    from screening.pipeline.screen import screen_case
 
     screen_case(case_id)
 
 
 @shared_task(name="screening.notify_coordinator_task", **PIPELINE_TASK)
 def notify_coordinator_task(notification_id: int) -> None:
-    """Send one outbox email unless it was sent; see screening.services.notifications."""
-    from screening.services.notifications import deliver_notification
+    """Send one outbox email unless it was sent; see screening.notify.outbox."""
+    from screening.notify.outbox import deliver_notification
 
     deliver_notification(notification_id)
 
@@ -77,16 +77,16 @@ def notify_coordinator_task(notification_id: int) -> None:
 @shared_task(name="screening.process_document_task", **PIPELINE_TASK)
 def process_document_task(document_id: int) -> None:
     """Virus-scan an uploaded document and extract its text; see documents_processing."""
-    from screening.services.documents_processing import process_document
+    from screening.documents.processing import process_document
 
     process_document(document_id)
 
 
 @shared_task(name="screening.rescreen_case_task", **PIPELINE_TASK)
 def rescreen_case_task(case_id: int) -> None:
-    """Re-screen one open case under the current ruleset; see screening.services.rescreen."""
+    """Re-screen one open case under the current ruleset; see screening.pipeline.rescreen."""
     from screening.models import Case
-    from screening.services.rescreen import rescreen_case
+    from screening.pipeline.rescreen import rescreen_case
 
     case = Case.objects.filter(pk=case_id).first()
     if case is not None:
@@ -96,7 +96,7 @@ def rescreen_case_task(case_id: int) -> None:
 @shared_task(name="screening.rescreen_open_cases_task", **PIPELINE_TASK)
 def rescreen_open_cases_task(all_cases: bool = False) -> int:
     """Enqueue a re-screen of every open case not yet screened under the current ruleset."""
-    from screening.services.rescreen import cases_to_rescreen
+    from screening.pipeline.rescreen import cases_to_rescreen
 
     ids = list(cases_to_rescreen(all_cases=all_cases).values_list("pk", flat=True))
     for case_id in ids:
@@ -106,15 +106,15 @@ def rescreen_open_cases_task(all_cases: bool = False) -> int:
 
 @shared_task(name="screening.sweep_pipeline_task", acks_late=True, ignore_result=True)
 def sweep_pipeline_task() -> None:
-    """Re-enqueue stuck cases, emails and documents (beat); see screening.services.sweeper."""
-    from screening.services.sweeper import sweep_pipeline
+    """Re-enqueue stuck cases, emails and documents (beat); see screening.pipeline.sweeper."""
+    from screening.pipeline.sweeper import sweep_pipeline
 
     sweep_pipeline()
 
 
 @shared_task(name="screening.purge_expired_drafts_task", acks_late=True, ignore_result=True)
 def purge_expired_drafts_task() -> int:
-    """Delete expired intake drafts and their files (beat, hourly); see services.intake."""
-    from screening.services.intake import purge_expired_drafts
+    """Delete expired intake drafts and their files (beat, hourly); see screening.intake.submit."""
+    from screening.intake.submit import purge_expired_drafts
 
     return purge_expired_drafts().drafts

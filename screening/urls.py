@@ -1,6 +1,8 @@
 from django.urls import path
 
-from screening import intake_views, status_views, views
+from screening import views
+from screening.intake import views as intake_views
+from screening.patient import views as status_views
 
 intake_wizard = intake_views.IntakeWizard.as_view(url_name="intake_step", done_step_name="done")
 

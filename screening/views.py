@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from screening.services.health import collect_health
+from screening.core.health import collect_health
 
 
 @require_safe

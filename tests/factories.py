@@ -13,6 +13,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from screening.core.references import new_case_reference
 from screening.models import (
     Case,
     CaseStatus,
@@ -22,7 +23,6 @@ from screening.models import (
     ScanStatus,
     TextStatus,
 )
-from screening.services.references import new_case_reference
 from tests.rules.profiles import relapsed_b_all_adult
 
 COORDINATOR_GROUP = "Coordinator"

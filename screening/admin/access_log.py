@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
 from screening.models import AccessRecord
-from screening.services import access
+from screening.triage import access
 
 
 def can_read_access_log(user) -> bool:

@@ -1,7 +1,7 @@
 """The case queue and the case page: where coordinators spend their day.
 
-Thin: permissions come from screening/services/access.py, every change goes through
-screening/services/triage.py (and the workflow's move_case), reads through casefile.py.
+Thin: permissions come from screening/triage/access.py, every change goes through
+screening/triage/actions.py (and the workflow's move_case), reads through casefile.py.
 """
 
 from __future__ import annotations
@@ -39,11 +39,12 @@ from screening.admin.forms import (
     NoteForm,
     RecordsRequestForm,
 )
+from screening.core.workflow import ALLOWED_MOVES, InvalidMove
 from screening.models import AccessRecord, Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.rules.vocabulary import DIAGNOSES
-from screening.services import access, triage
-from screening.services.workflow import ALLOWED_MOVES, InvalidMove
+from screening.triage import access
+from screening.triage import actions as triage
 
 # A search matching more cases than this filters the queue directly instead of by id list.
 SEARCH_ID_LIMIT = 2000
@@ -523,7 +524,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def case_page_context(self, request, case: Case) -> dict:
-        from screening.services.casefile import build_case_file
+        from screening.triage.casefile import build_case_file
 
         user = request.user
         can_change = access.can_change_case(user, case)

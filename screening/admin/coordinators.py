@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from screening.models import CoordinatorProfile
 from screening.models.case import OPEN_STATUSES
-from screening.services import access
+from screening.triage import access
 
 
 class CoordinatorProfileForm(forms.ModelForm):

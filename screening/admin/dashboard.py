@@ -1,4 +1,4 @@
-"""The leads' dashboard page: figures from screening/services/dashboard.py drawn as inline SVG
+"""The leads' dashboard page: figures from screening/triage/dashboard.py drawn as inline SVG
 bar charts rendered on the server (no JavaScript, nothing loaded from elsewhere)."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.services.dashboard import dashboard_stats
+from screening.triage.dashboard import dashboard_stats
 
 
 @dataclass(frozen=True)

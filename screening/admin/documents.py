@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from screening.models import AccessRecord, Document, ScanStatus
-from screening.services import access
+from screening.triage import access
 
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 DOWNLOAD_MAX_NAME = 100

@@ -1,17 +1,17 @@
-"""Forms for the case actions. They check input; the services in screening/services/triage.py
+"""Forms for the case actions. They check input; the services in screening/triage/actions.py
 do the work and enforce the workflow."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from screening.core.workflow import ALLOWED_MOVES
 from screening.models import Case, CaseStatus, DocumentCategory, Outcome
-from screening.services.triage import (
+from screening.triage.actions import (
     MESSAGE_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     assignable_users,
     missing_facts,
 )
-from screening.services.workflow import ALLOWED_MOVES
 
 # Offered on the page; "Records requested" is reached through "Request records" (which tells
 # the patient what to upload) and the workflow service refuses it here with that advice.

@@ -1,4 +1,4 @@
-# Data migration: the staff roles. A frozen copy of screening/services/roles.py as of this
+# Data migration: the staff roles. A frozen copy of screening/core/roles.py as of this
 # migration (tests/admin/test_roles.py checks the two agree); change roles in a new migration.
 
 from django.db import migrations

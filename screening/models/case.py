@@ -8,7 +8,7 @@ from simple_history.models import HistoricalRecords
 
 
 class CaseStatus(models.TextChoices):
-    """The workflow; allowed moves are in screening/services/workflow.py."""
+    """The workflow; allowed moves are in screening/core/workflow.py."""
 
     SUBMITTED = "submitted", _("Submitted")
     SCREENING = "screening", _("Being screened")
@@ -43,7 +43,7 @@ class SubmitterRole(models.TextChoices):
 
 
 class Case(models.Model):
-    # Public, non-sequential reference (screening/services/references.py), e.g. NAV-7K3M-Q9XD.
+    # Public, non-sequential reference (screening/core/references.py), e.g. NAV-7K3M-Q9XD.
     reference = models.CharField(max_length=20, unique=True, editable=False)
     # The wizard's one-time submission key: a replayed or double-clicked submit finds the case
     # this key already created instead of creating a second one.

@@ -1,6 +1,6 @@
 """Intake drafts (save and resume), resume links, and the patient's private status tokens.
 
-Tokens are never stored: only their sha256 (screening/services/tokens.py).
+Tokens are never stored: only their sha256 (screening/core/tokens.py).
 """
 
 from django.db import models

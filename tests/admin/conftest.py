@@ -15,10 +15,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from screening.core.roles import sync_roles
+from screening.core.tokens import issue_status_token
 from screening.models import Case, CaseStatus
-from screening.services.pipeline import screen_case
-from screening.services.roles import sync_roles
-from screening.services.tokens import issue_status_token
+from screening.pipeline.screen import screen_case
 from tests.factories import CaseFactory, CoordinatorFactory, LeadFactory, UserFactory
 
 

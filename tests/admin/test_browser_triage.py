@@ -10,8 +10,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from screening.core.roles import sync_roles
 from screening.models import Case, CaseStatus, EventKind, RecordsRequest
-from screening.services.roles import sync_roles
 from tests.admin.conftest import screened_case
 from tests.browser import save_screenshot
 from tests.factories import MINIMAL_PDF, CoordinatorFactory, DocumentFactory
@@ -152,7 +152,7 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
 def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
     from django.contrib.auth import get_user_model
 
-    from screening.services.demo import DEMO_LEAD_USERNAME, seed_demo_data
+    from screening.management.demo import DEMO_LEAD_USERNAME, seed_demo_data
 
     seed_demo_data()
     lead = get_user_model().objects.get(username=DEMO_LEAD_USERNAME)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from screening.models import Case, CaseStatus, DocumentCategory, ScanStatus, TextStatus
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.services.triage import add_note
+from screening.triage.actions import add_note
 from tests.admin.conftest import screened_case
 from tests.factories import DocumentFactory
 from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from screening.models import Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.services.dashboard import dashboard_stats
+from screening.triage.dashboard import dashboard_stats
 from tests.admin.conftest import screened_case
 from tests.rules.profiles import rr_myeloma_triple_exposed, third_line_dlbcl
 

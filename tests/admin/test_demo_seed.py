@@ -6,9 +6,9 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
+from screening.core.roles import COORDINATOR, LEAD
+from screening.management.demo import DEMO_CASES, DEMO_LEAD_USERNAME, DEMO_USERNAME, seed_demo_data
 from screening.models import Case, CaseEvent, CaseStatus, Document, Outcome, ScreeningRun
-from screening.services.demo import DEMO_CASES, DEMO_LEAD_USERNAME, DEMO_USERNAME, seed_demo_data
-from screening.services.roles import COORDINATOR, LEAD
 
 pytestmark = pytest.mark.django_db
 

@@ -191,7 +191,7 @@ def test_search_by_reference_email_or_name(client, lead, term, finds):
 
 def many_cases(count, lead, other):
     """`count` open cases, screened, two in three assigned, with documents counted."""
-    from screening.services.screening import store_screening_run
+    from screening.pipeline.runs import store_screening_run
 
     for _ in range(count):
         store_screening_run(CaseFactory())

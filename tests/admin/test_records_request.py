@@ -10,6 +10,8 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from screening.core.tokens import find_case_by_status_token
+from screening.core.workflow import InvalidMove
 from screening.models import (
     Case,
     CaseEvent,
@@ -18,9 +20,7 @@ from screening.models import (
     RecordsRequest,
     StatusToken,
 )
-from screening.services.tokens import find_case_by_status_token
-from screening.services.triage import TriageError, request_records
-from screening.services.workflow import InvalidMove
+from screening.triage.actions import TriageError, request_records
 from tests.admin.conftest import screened_case
 from tests.uploads.samples import make_pdf
 
@@ -135,7 +135,7 @@ def test_records_request_round_trip(
 
 
 def test_older_status_links_keep_working_after_a_request(coordinator, case_missing_cd22):
-    from screening.services.tokens import issue_status_token
+    from screening.core.tokens import issue_status_token
 
     first = issue_status_token(case_missing_cd22)
     request_records(case_missing_cd22, ["cd22_positive"], [], "", by=coordinator)

@@ -5,7 +5,7 @@ import importlib
 import pytest
 from django.contrib.auth.models import Group
 
-from screening.services.roles import COORDINATOR, LEAD, ROLE_PERMISSIONS, sync_roles
+from screening.core.roles import COORDINATOR, LEAD, ROLE_PERMISSIONS, sync_roles
 from tests.factories import CoordinatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
+from screening.core.workflow import ALLOWED_MOVES
 from screening.models import Case, CaseEvent, CaseStatus, EventKind, Outcome
-from screening.services.workflow import ALLOWED_MOVES
 from tests.admin.conftest import screened_case
 
 pytestmark = pytest.mark.django_db

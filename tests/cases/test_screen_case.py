@@ -1,14 +1,14 @@
 import pytest
 
-from screening.models import CaseEvent, CaseStatus, EventKind, ProductVerdict, ScreeningRun
-from screening.rules.ruleset import RULESET_VERSION
-from screening.services.pipeline import screen_case
-from screening.services.screening import profile_hash, summarise_verdicts
-from screening.services.tokens import (
+from screening.core.tokens import (
     find_case_by_status_token,
     issue_status_token,
     revoke_status_tokens,
 )
+from screening.models import CaseEvent, CaseStatus, EventKind, ProductVerdict, ScreeningRun
+from screening.pipeline.runs import profile_hash, summarise_verdicts
+from screening.pipeline.screen import screen_case
+from screening.rules.ruleset import RULESET_VERSION
 from tests.factories import CaseFactory
 from tests.rules.profiles import third_line_dlbcl
 

@@ -1,7 +1,7 @@
 import pytest
 
+from screening.core.workflow import ALLOWED_MOVES, InvalidMove, move_case
 from screening.models import CaseEvent, CaseStatus, EventKind, Outcome
-from screening.services.workflow import ALLOWED_MOVES, InvalidMove, move_case
 from tests.factories import CaseFactory, CoordinatorFactory
 
 pytestmark = pytest.mark.django_db

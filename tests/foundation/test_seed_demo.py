@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from screening.services.demo import COORDINATORS_GROUP, DEMO_USERNAME
+from screening.management.demo import COORDINATORS_GROUP, DEMO_USERNAME
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from screening.services.consent import CONSENT_VERSION
+from screening.intake.consent import CONSENT_VERSION
 
 ABOUT = {
     "submitter_role": "patient",

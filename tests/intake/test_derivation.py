@@ -6,9 +6,7 @@ from datetime import date
 
 import pytest
 
-from screening.rules import screen_patient
-from screening.rules.profile import validate_patient
-from screening.services.derivation import (
+from screening.intake.derivation import (
     DISEASES,
     RELEVANT_BIOMARKERS,
     age_in_years,
@@ -19,6 +17,8 @@ from screening.services.derivation import (
     line_classes,
     relapse_within_12_months,
 )
+from screening.rules import screen_patient
+from screening.rules.profile import validate_patient
 from tests.rules.shared_examples import load_examples, read_examples
 
 TODAY = date(2026, 11, 21)

@@ -14,12 +14,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.models import Document, IntakeDraft, ResumeLink
-from screening.services.intake import (
+from screening.intake.submit import (
     RESUME_LINK_LIFETIME,
     purge_expired_drafts,
     redeem_resume_link,
 )
+from screening.models import Document, IntakeDraft, ResumeLink
 from screening.tasks import purge_expired_drafts_task
 from tests.intake.helpers import ABOUT, post_step, step_url
 from tests.uploads.samples import make_pdf

@@ -8,7 +8,9 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from screening.forms import (
+from screening.intake.consent import CONSENT_STATEMENTS, CONSENT_VERSION, wording_hash
+from screening.intake.derivation import RELEVANT_BIOMARKERS
+from screening.intake.forms import (
     AboutForm,
     DiagnosisForm,
     DiseaseNowForm,
@@ -18,9 +20,7 @@ from screening.forms import (
     SaveForLaterForm,
     TreatmentForm,
 )
-from screening.forms.fields import MonthField, parse_month
-from screening.services.consent import CONSENT_STATEMENTS, CONSENT_VERSION, wording_hash
-from screening.services.derivation import RELEVANT_BIOMARKERS
+from screening.intake.forms.fields import MonthField, parse_month
 from tests.intake.helpers import ABOUT, DIAGNOSIS, HEALTH, STATUS, TREATMENT
 
 

@@ -10,9 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.forms import INTAKE_STEPS
-from screening.rules.profile import validate_patient
-from screening.services.derivation import (
+from screening.intake.derivation import (
     DISEASES,
     OTHER_TREATMENTS,
     RELEVANT_BIOMARKERS,
@@ -20,6 +18,8 @@ from screening.services.derivation import (
     STATUSES,
     derive_profile,
 )
+from screening.intake.forms import INTAKE_STEPS
+from screening.rules.profile import validate_patient
 from tests.intake.helpers import STEPS, step_url, walk_to_review
 
 pytestmark = pytest.mark.django_db

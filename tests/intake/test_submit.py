@@ -14,6 +14,10 @@ from django.db import connection
 from django.urls import resolve, reverse
 from django.utils import timezone
 
+from screening.core.references import hash_token
+from screening.intake import submit as intake_service
+from screening.intake.consent import CONSENT_VERSION
+from screening.intake.submit import create_draft, submit_case
 from screening.models import (
     Case,
     CaseEvent,
@@ -24,10 +28,6 @@ from screening.models import (
     StatusToken,
 )
 from screening.rules.profile import validate_patient
-from screening.services import intake as intake_service
-from screening.services.consent import CONSENT_VERSION
-from screening.services.intake import create_draft, submit_case
-from screening.services.references import hash_token
 from tests.intake.helpers import post_step, step_url, submission_key, submit, walk_to_review
 from tests.uploads.samples import make_pdf, make_png
 
@@ -434,7 +434,7 @@ def test_the_rate_limit_counts_in_the_real_cache(settings, django_capture_on_com
 
 
 def test_behind_a_proxy_the_last_forwarded_address_counts(settings, rf):
-    from screening.intake_views import client_ip
+    from screening.intake.views import client_ip
 
     request = rf.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.9")
     assert client_ip(request) == "10.0.0.1"

@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
+from screening.intake.consent import CONSENT_VERSION
 from screening.models import Case, IntakeDraft
-from screening.services.consent import CONSENT_VERSION
 from tests.intake.helpers import (
     ABOUT,
     DIAGNOSIS,

@@ -12,13 +12,13 @@ from screening.models import (
     Notification,
     NotificationState,
 )
-from screening.services.assignment import (
+from screening.notify.outbox import deliver_notification
+from screening.pipeline.assignment import (
     AssignmentError,
     assign_case,
     assign_new_case,
     choose_coordinator,
 )
-from screening.services.notifications import deliver_notification
 from tests.factories import CaseFactory, CoordinatorFactory, LeadFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

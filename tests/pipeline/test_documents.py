@@ -10,8 +10,8 @@ import time
 import pytest
 from django.test import override_settings
 
+from screening.documents.processing import process_document
 from screening.models import CaseEvent, Document, EventKind, ScanStatus, TextStatus
-from screening.services.documents_processing import process_document
 from tests.factories import DocumentFactory
 from tests.pipeline import pdfs
 

@@ -8,7 +8,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from screening.models import Priority
-from screening.services.priority import add_business_days, assess_priority, due_time
+from screening.pipeline.priority import add_business_days, assess_priority, due_time
 from tests.rules.profiles import (
     kmt2a_acute_leukemia,
     make_patient,

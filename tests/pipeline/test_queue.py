@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
+from screening.documents.processing import enqueue_document_processing
 from screening.models import (
     Case,
     CaseEvent,
@@ -31,8 +32,7 @@ from screening.models import (
     ScreeningRun,
     TextStatus,
 )
-from screening.services.documents_processing import enqueue_document_processing
-from screening.services.pipeline import request_screening
+from screening.pipeline.screen import request_screening
 from screening.tasks import screen_case_task, sweep_pipeline_task
 from tests.factories import CaseFactory, DocumentFactory
 from tests.pipeline import pdfs

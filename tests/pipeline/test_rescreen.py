@@ -12,12 +12,12 @@ import pytest
 from django.core.management import call_command
 
 from screening.models import Case, CaseEvent, CaseStatus, EventKind, Priority, ScreeningRun
+from screening.pipeline import runs as screening_service
+from screening.pipeline.rescreen import rescreen_case, rescreen_open_cases
+from screening.pipeline.screen import screen_case
 from screening.rules import engine, ruleset
 from screening.rules.criteria import LinesAtLeast
 from screening.rules.data import INDICATIONS
-from screening.services import screening as screening_service
-from screening.services.pipeline import screen_case
-from screening.services.rescreen import rescreen_case, rescreen_open_cases
 from screening.tasks import rescreen_open_cases_task
 from tests.factories import CaseFactory, CoordinatorFactory
 from tests.rules.profiles import relapsed_b_all_adult, rr_myeloma_triple_exposed

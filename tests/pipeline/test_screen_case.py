@@ -13,9 +13,9 @@ from screening.models import (
     Priority,
     ScreeningRun,
 )
-from screening.services.notifications import deliver_notification, deliver_pending_notifications
-from screening.services.pipeline import NOT_SCREENED_SUMMARY, screen_case
-from screening.services.priority import due_time
+from screening.notify.outbox import deliver_notification, deliver_pending_notifications
+from screening.pipeline.priority import due_time
+from screening.pipeline.screen import NOT_SCREENED_SUMMARY, screen_case
 from tests.factories import CaseFactory
 from tests.rules.profiles import make_patient, rr_myeloma_triple_exposed, third_line_dlbcl
 

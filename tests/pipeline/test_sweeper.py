@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from screening.models import Case, CaseStatus, Notification, NotificationState
-from screening.services.assignment import assign_new_case
-from screening.services.pipeline import screen_case
-from screening.services.sweeper import sweep_pipeline
+from screening.pipeline.assignment import assign_new_case
+from screening.pipeline.screen import screen_case
+from screening.pipeline.sweeper import sweep_pipeline
 from tests.factories import CaseFactory, CoordinatorFactory, DocumentFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.queue]

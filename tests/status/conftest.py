@@ -4,8 +4,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from screening.core.tokens import issue_status_token
 from screening.models import Case, CaseStatus, RecordsRequest
-from screening.services.tokens import issue_status_token
 from tests.factories import CaseFactory, CoordinatorFactory, LeadFactory
 
 

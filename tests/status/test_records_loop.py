@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.test import override_settings
 
+from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected, check_upload
 from screening.models import CaseEvent, CaseStatus, Document, EventKind, RecordsRequest
-from screening.services.records import receive_records
-from screening.services.uploads import MAX_FILES_PER_CASE, UploadRejected, check_upload
+from screening.patient.records import receive_records
 from tests.factories import DocumentFactory
 from tests.uploads.conftest import sha256_of_stored, stored_files
 from tests.uploads.samples import HTML_BYTES, JPEG_BYTES, make_pdf, make_png

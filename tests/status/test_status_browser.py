@@ -2,10 +2,10 @@
 
 import pytest
 
+from screening.core.timeline import record_event
 from screening.models import CaseStatus, Document, EventKind, RecordsRequest
+from screening.pipeline.runs import store_screening_run
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.services.screening import store_screening_run
-from screening.services.timeline import record_event
 from tests.browser import DESKTOP, PHONE, save_screenshot
 from tests.factories import CoordinatorFactory
 from tests.status.conftest import make_patient

@@ -3,12 +3,12 @@
 import pytest
 from django.utils import timezone
 
+from screening.core.timeline import record_event
+from screening.core.tokens import issue_status_token, revoke_status_tokens
+from screening.core.workflow import move_case
 from screening.models import CaseEvent, CaseStatus, EventKind, Note, Outcome
+from screening.pipeline.runs import store_screening_run
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.services.screening import store_screening_run
-from screening.services.timeline import record_event
-from screening.services.tokens import issue_status_token, revoke_status_tokens
-from screening.services.workflow import move_case
 from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
 from tests.status.conftest import make_patient
 

@@ -5,7 +5,7 @@ import hashlib
 import pytest
 from django.test import override_settings
 
-from screening.services.uploads import (
+from screening.documents.uploads import (
     MAX_FILES_PER_CASE,
     UploadRejected,
     check_upload,

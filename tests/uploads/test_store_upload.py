@@ -8,9 +8,8 @@ import threading
 import pytest
 from django.db import IntegrityError, transaction
 
-from screening.models import Document
-from screening.services import pdf_probe
-from screening.services.uploads import (
+from screening.documents import pdf_probe
+from screening.documents.uploads import (
     MAX_FILES_PER_CASE,
     UploadRejected,
     atomic_with_file_cleanup,
@@ -18,6 +17,7 @@ from screening.services.uploads import (
     delete_document_files,
     store_upload,
 )
+from screening.models import Document
 from tests.uploads.conftest import sha256_of_stored, stored_files, uploaded, uploaded_on_disk
 from tests.uploads.samples import JPEG_BYTES, make_pdf, make_png
 

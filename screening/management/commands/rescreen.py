@@ -9,14 +9,14 @@ Celery workers instead of doing it here.
 from django.core.management.base import BaseCommand, CommandError
 
 from screening.models import Case
-from screening.rules.profile import InvalidProfile
-from screening.services import screening as screening_service
-from screening.services.rescreen import (
+from screening.pipeline import runs as screening_service
+from screening.pipeline.rescreen import (
     cases_to_rescreen,
     describe_changes,
     rescreen_case,
     rescreen_open_cases,
 )
+from screening.rules.profile import InvalidProfile
 
 
 class Command(BaseCommand):

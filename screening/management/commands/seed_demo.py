@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from screening.services.demo import seed_demo_data
+from screening.management.demo import seed_demo_data
 
 
 class Command(BaseCommand):

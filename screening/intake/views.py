@@ -1,0 +1,518 @@
+"""The intake wizard (/intake/), its confirmation page, "save and continue later" and resume.
+
+Thin: the forms validate, screening.intake.submit stores drafts, documents and cases. The
+wizard's state lives server-side in an IntakeDraft (DraftStorage below); the session only holds
+the draft's key. Every step works without JavaScript: Back, "Add another treatment", "Upload"
+and "Remove" are ordinary submit buttons.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import SuspiciousOperation
+from django.core.serializers.json import DjangoJSONEncoder
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import is_ratelimited
+from formtools.wizard.forms import ManagementForm
+from formtools.wizard.storage.base import BaseStorage
+from formtools.wizard.views import NamedUrlWizardView, WizardView
+
+from screening.core.tokens import status_path
+from screening.intake.consent import CONSENT_VERSION
+from screening.intake.derivation import DISEASES
+from screening.intake.forms import INTAKE_STEPS, SaveForLaterForm
+from screening.intake.forms.fields import field_error_links
+from screening.intake.forms.treatment import MAX_LINES, MAX_TRANSPLANTS
+from screening.intake.submit import (
+    add_draft_documents,
+    check_resume_link,
+    create_draft,
+    draft_documents,
+    get_live_draft,
+    redeem_resume_link,
+    remove_draft_document,
+    save_draft,
+    send_resume_link,
+    submission_key_for,
+    submit_case,
+)
+from screening.models import Case, DocumentCategory
+from screening.rules.profile import InvalidProfile
+
+DRAFT_SESSION_KEY = "intake_draft"
+CONFIRMATION_SESSION_KEY = "intake_submitted"
+SAVED_SESSION_KEY = "intake_saved_to"
+WIZARD_PREFIX = "intake"
+
+# Raw answers kept from a step that is left unfinished (Back, Save): bounded, so a draft
+# cannot be used to park megabytes.
+MAX_STORED_VALUE = 5000
+MAX_STORED_VALUES = 50
+
+
+def client_ip(request) -> str:
+    """The client's address for rate limits (RATELIMIT_IP_META_KEY).
+
+    Behind a TLS proxy (SECURE_PROXY_SSL_HEADER on), the proxy's own address is everyone's
+    REMOTE_ADDR; the last X-Forwarded-For entry is the one that proxy added.
+    """
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        last = forwarded.split(",")[-1].strip()
+        if last:
+            return last
+    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
+
+
+def _limited(request, group: str, rate: str) -> bool:
+    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
+
+
+def _rate_limited_page(request):
+    return render(request, "intake/rate_limited.html", status=429)
+
+
+class DraftStorage(BaseStorage):
+    """formtools storage kept in an IntakeDraft row; the session holds only the draft key.
+
+    Nothing is written for a visitor who has not answered anything yet. Changes are written
+    once per request, when the response is ready (`update_response`).
+    """
+
+    def __init__(self, prefix, request=None, file_storage=None):
+        super().__init__(prefix, request, file_storage)
+        self.draft = get_live_draft(request.session.get(DRAFT_SESSION_KEY))
+        if self.draft is not None and self.draft.data:
+            self._data = copy.deepcopy(self.draft.data)
+            for key, empty in ((self.step_data_key, {}), (self.extra_data_key, {})):
+                self._data.setdefault(key, empty)
+            self._data.setdefault(self.step_key, None)
+            self._data.setdefault(self.step_files_key, {})
+        else:
+            self.init_data()
+        self._saved = self._dump()
+
+    def _get_data(self):
+        return self._data
+
+    def _set_data(self, value):
+        self._data = value
+
+    data = property(_get_data, _set_data)
+
+    def _dump(self) -> str:
+        return json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder)
+
+    def reset(self):
+        super().reset()
+        self.detach()
+
+    def detach(self):
+        """Forget the draft (after submit, or when starting again); it expires on its own."""
+        self.draft = None
+        self.request.session.pop(DRAFT_SESSION_KEY, None)
+
+    def ensure_draft(self):
+        if self.draft is None:
+            self.draft = create_draft(self._data)
+            self.request.session[DRAFT_SESSION_KEY] = self.draft.key
+            self._saved = self._dump()
+        return self.draft
+
+    def persist(self):
+        current = self._dump()
+        if current == self._saved:
+            return
+        if self.draft is None:
+            if not self._data[self.step_data_key]:
+                return  # nothing answered yet: keep no row for a passing visitor or bot
+            self.ensure_draft()
+        elif not save_draft(self.draft, self._data):
+            self.detach()  # submitted meanwhile (another tab, a double click)
+        self._saved = current
+
+    def update_response(self, response):
+        super().update_response(response)
+        self.persist()
+
+
+def _storable(data, prefix: str) -> dict:
+    """A step's posted values, fit to keep in the draft: only the step's own keys, size-capped,
+    and without NUL characters (PostgreSQL's JSON cannot hold them; no field accepts them)."""
+    result = {}
+    for key, values in data.lists():
+        if len(result) >= 400:
+            break
+        if not key.startswith(prefix) or "\x00" in key:
+            continue
+        result[key] = [
+            str(value)[:MAX_STORED_VALUE].replace("\x00", "")
+            for value in values[:MAX_STORED_VALUES]
+        ]
+    return result
+
+
+class IntakeWizard(NamedUrlWizardView):
+    storage_name = "screening.intake.views.DraftStorage"
+    # Documents are checked and stored by the documents step itself, never parked in a
+    # formtools temporary file storage; this only satisfies formtools' FileField check.
+    file_storage = None
+    form_list = INTAKE_STEPS
+    template_name = "intake/wizard.html"
+
+    def get_prefix(self, request, *args, **kwargs):
+        return WIZARD_PREFIX
+
+    # --- what each step needs from earlier ones -----------------------------------------------
+
+    def _cleaned(self, step: str) -> dict:
+        return self.get_cleaned_data_for_step(step) or {}
+
+    def get_form_kwargs(self, step=None):
+        if step == "diagnosis":
+            return {"birth_date": self._cleaned("about").get("date_of_birth")}
+        if step == "status":
+            return {"diagnosis": DISEASES.get(self._cleaned("diagnosis").get("disease"))}
+        if step == "treatment":
+            return {
+                "birth_date": self._cleaned("about").get("date_of_birth"),
+                "disease_status": self._cleaned("status").get("status"),
+            }
+        if step == "review":
+            draft = self.storage.draft
+            return {"submission_key": submission_key_for(draft) if draft else ""}
+        return {}
+
+    def _forget_cleaned_cache(self):
+        for name in list(self.__dict__):
+            if name.startswith("_cleaned_data_cache_"):
+                delattr(self, name)
+
+    def _store_raw(self, step: str):
+        """Keep what was typed on a step being left unfinished (Back, Save, Add another)."""
+        self.storage.set_step_data(step, _storable(self.request.POST, f"{step}-"))
+        self._forget_cleaned_cache()
+
+    # --- GET ----------------------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        step = kwargs.get("step")
+        if step == self.done_step_name:
+            return redirect(self.get_step_url("review"))
+        if step in self.get_form_list() and request.GET.get("from") == "review":
+            self.storage.extra_data = {**self.storage.extra_data, "return_to_review": True}
+        return super().get(request, *args, **kwargs)
+
+    # --- POST ---------------------------------------------------------------------------------
+
+    def post(self, *args, **kwargs):
+        post = self.request.POST
+        replayed = post.get("review-submission_key")
+        if replayed and Case.objects.filter(submission_key=replayed[:64]).exists():
+            # A refresh, double click or replay of a submit that already made its case.
+            return redirect("intake_submitted")
+
+        management = ManagementForm(post, prefix=self.prefix)
+        if not management.is_valid():
+            raise SuspiciousOperation("intake: management form missing or tampered")
+        step = management.cleaned_data["current_step"]
+        if step not in self.get_form_list():
+            return redirect(self.get_step_url(self.steps.first))
+        self.storage.current_step = step
+        form = self.get_form(step, data=post, files=self.request.FILES)
+
+        if step == "documents":
+            response = self._documents_post(form)
+            if response is not None:
+                return response
+        if step == "treatment":
+            for button, formset, limit in (
+                ("add_line", "lines", MAX_LINES),
+                ("add_transplant", "transplants", MAX_TRANSPLANTS),
+            ):
+                if button in post:
+                    return self._add_form(step, formset, limit)
+
+        goto = post.get("wizard_goto_step")
+        if goto or "wizard_save" in post:
+            self._store_raw(step)
+            if "wizard_save" in post:
+                return redirect("intake_save")
+            if goto in self.get_form_list():
+                return self.render_goto_step(goto)
+
+        if not form.is_valid():
+            return self.render(form)
+        self.storage.set_step_data(step, self.process_step(form))
+        self._forget_cleaned_cache()
+        if step == "about":
+            self._note_consent()
+        if step == self.steps.last:
+            return self.render_done(form, **kwargs)
+        return self.render_next_step(form)
+
+    def process_step(self, form):
+        # The step's own fields only (no CSRF token, no buttons), as posted.
+        return _storable(form.data, f"{self.storage.current_step}-")
+
+    def process_step_files(self, form):
+        return {}
+
+    def _note_consent(self):
+        extra = self.storage.extra_data
+        if extra.get("consent_version") != CONSENT_VERSION:
+            self.storage.extra_data = {
+                **extra,
+                "consent_version": CONSENT_VERSION,
+                "consented_at": timezone.now().isoformat(),
+            }
+
+    def _add_form(self, step: str, formset: str, limit: int):
+        self._store_raw(step)
+        data = self.storage.get_step_data(step) or {}
+        stored = {key: data.getlist(key) for key in data}
+        total_key = f"{step}-{formset}-TOTAL_FORMS"
+        try:
+            total = int(stored.get(total_key, ["1"])[0])
+        except ValueError:
+            total = 1
+        total = max(0, min(total, limit - 1))
+        stored[total_key] = [str(total + 1)]
+        stored.setdefault(f"{step}-{formset}-INITIAL_FORMS", ["0"])
+        self.storage.set_step_data(step, stored)
+        return redirect(f"{self.get_step_url(step)}#{step}-{formset}-{total}-box")
+
+    def _documents_post(self, form):
+        post = self.request.POST
+        remove = post.get("remove")
+        if remove:
+            self._store_raw("documents")
+            removed = self.storage.draft and remove_draft_document(self.storage.draft, remove)
+            if removed:
+                messages.success(
+                    self.request, _("Removed “%(name)s”.") % {"name": removed.original_name}
+                )
+            return redirect(self.get_step_url("documents"))
+
+        files = self.request.FILES.getlist(form.add_prefix("files"))
+        form.is_valid()  # field checks first, so the errors below add to them
+        if files:
+            category = post.get(form.add_prefix("category"))
+            if category not in DocumentCategory.values:
+                form.add_error(
+                    "category",
+                    _("Choose what kind of document the files are, then choose the files again."),
+                )
+            else:
+                outcome = add_draft_documents(self.storage.ensure_draft(), files, category)
+                for message in outcome.rejected:
+                    form.add_error("files", message)
+                if outcome.stored:
+                    names = ", ".join(f"“{d.original_name}”" for d in outcome.stored)
+                    messages.success(
+                        self.request,
+                        ngettext(
+                            "Added %(names)s.",
+                            "Added %(count)s files: %(names)s.",
+                            len(outcome.stored),
+                        )
+                        % {"names": names, "count": len(outcome.stored)},
+                    )
+        elif "upload" in post:
+            form.add_error("files", _("Choose at least one file to upload."))
+        if form.errors:
+            self._store_raw("documents")
+            return self.render(form)
+        if "upload" in post:
+            self._store_raw("documents")
+            return redirect(self.get_step_url("documents"))
+        return None
+
+    # --- moving between steps -----------------------------------------------------------------
+
+    def _first_incomplete_step(self) -> str | None:
+        for step in self.get_form_list():
+            if step != "review" and self.get_cleaned_data_for_step(step) is None:
+                return step
+        return None
+
+    def render_next_step(self, form, **kwargs):
+        if self.storage.extra_data.get("return_to_review"):
+            target = self._first_incomplete_step() or "review"
+            self.storage.current_step = target
+            return redirect(self.get_step_url(target))
+        return super().render_next_step(form, **kwargs)
+
+    def render_revalidation_failure(self, failed_step, form, **kwargs):
+        # The step the person is sent back to shows why.
+        self.storage.extra_data = {**self.storage.extra_data, "show_errors": failed_step}
+        return super().render_revalidation_failure(failed_step, form, **kwargs)
+
+    def render_done(self, form, **kwargs):
+        # Submitting happens here, in the POST, never on a GET of a "done" URL.
+        if _limited(self.request, "intake-submit", settings.INTAKE_SUBMIT_RATE):
+            return _rate_limited_page(self.request)
+        return WizardView.render_done(self, form, **kwargs)
+
+    def done(self, form_list, form_dict=None, **kwargs):
+        answers = {
+            step: form.answers()
+            for step, form in form_dict.items()
+            if step not in {"documents", "review"}
+        }
+        answers["consent"] = {
+            **form_dict["about"].consent(),
+            "agreed_at": self.storage.extra_data.get("consented_at") or timezone.now().isoformat(),
+        }
+        key = form_dict["review"].cleaned_data["submission_key"]
+        try:
+            case = submit_case(answers, submission_key=key, draft=self.storage.draft)
+        except InvalidProfile as problem:
+            # The forms should make this impossible; if not, say so rather than fail.
+            review = form_dict["review"]
+            review.add_error(
+                None, _("Some answers do not fit together: %(problem)s") % {"problem": problem}
+            )
+            return self.render(review)
+        confirmation = {"reference": case.reference}
+        if case.raw_status_token:
+            confirmation["status_path"] = status_path(case.raw_status_token)
+        self.request.session[CONFIRMATION_SESSION_KEY] = confirmation
+        self.storage.detach()
+        return redirect("intake_submitted")
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def render(self, form=None, **kwargs):
+        form = form or self.get_form()
+        step = self.steps.current
+        show = self.storage.extra_data.get("show_errors")
+        if show == step:
+            self.storage.extra_data = {
+                k: v for k, v in self.storage.extra_data.items() if k != "show_errors"
+            }
+        elif self.request.method == "GET" and form.is_bound:
+            # Coming back to a step (Back, resume, "Add another") shows the answers as they
+            # were, without shouting about what is not filled in yet.
+            form.quiet()
+        return super().render(form, **kwargs)
+
+    def get_context_data(self, form, **kwargs):
+        context = super().get_context_data(form=form, **kwargs)
+        step = self.steps.current
+        context.update(
+            {
+                "step": step,
+                "step_title": form.title,
+                "step_template": f"intake/steps/{step}.html",
+                "error_links": [] if form.is_quiet else form.error_links(),
+                "step_titles": [
+                    (name, form_class.title) for name, form_class in self.get_form_list().items()
+                ],
+            }
+        )
+        if step == "documents":
+            context["documents"] = draft_documents(self.storage.draft)
+        if step == "review":
+            if self.storage.extra_data.get("return_to_review"):
+                self.storage.extra_data = {
+                    k: v for k, v in self.storage.extra_data.items() if k != "return_to_review"
+                }
+            context["sections"] = self._review_sections()
+            context["documents"] = draft_documents(self.storage.draft)
+        return context
+
+    def _review_sections(self):
+        sections = []
+        for step in self.get_form_list():
+            if step == "review":
+                continue
+            form = self.get_form(step=step, data=self.storage.get_step_data(step))
+            complete = form.is_bound and form.is_valid()
+            sections.append(
+                {
+                    "step": step,
+                    "title": form.title,
+                    "complete": complete or step == "documents",
+                    "rows": form.summary() if complete else [],
+                }
+            )
+        return sections
+
+
+# --- the pages around the wizard ------------------------------------------------------------
+
+
+@never_cache
+def intake_submitted(request):
+    info = request.session.get(CONFIRMATION_SESSION_KEY)
+    if not info:
+        return redirect("intake")
+    # The status link is shown once, on this page; the email carries it too.
+    path = info.pop("status_path", None)
+    request.session[CONFIRMATION_SESSION_KEY] = info
+    status_url = request.build_absolute_uri(path) if path else None
+    return render(
+        request,
+        "intake/submitted.html",
+        {"reference": info["reference"], "status_url": status_url},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def intake_save(request):
+    draft = get_live_draft(request.session.get(DRAFT_SESSION_KEY))
+    if draft is None:
+        messages.info(request, _("There is nothing to save yet. Start by answering a question."))
+        return redirect("intake")
+    if request.method == "POST":
+        form = SaveForLaterForm(request.POST)
+        if form.is_valid():
+            if _limited(request, "intake-save", settings.INTAKE_SAVE_RATE):
+                return _rate_limited_page(request)
+            send_resume_link(draft, form.cleaned_data["email"])
+            request.session[SAVED_SESSION_KEY] = form.cleaned_data["email"]
+            return redirect("intake_saved")
+    else:
+        about = (draft.data.get("step_data") or {}).get("about") or {}
+        email = draft.email or (about.get("about-email") or [""])[0]
+        form = SaveForLaterForm(initial={"email": email})
+    return render(
+        request, "intake/save.html", {"form": form, "error_links": field_error_links(form)}
+    )
+
+
+@never_cache
+def intake_saved(request):
+    email = request.session.get(SAVED_SESSION_KEY)
+    if not email:
+        return redirect("intake")
+    return render(request, "intake/saved.html", {"email": email})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def intake_resume(request, token):
+    # Opening the link only shows a button: mail scanners that follow links must not use up
+    # a single-use link before the person clicks it.
+    if request.method == "GET":
+        if not check_resume_link(token):
+            return render(request, "intake/resume_invalid.html", status=404)
+        return render(request, "intake/resume.html")
+    draft = redeem_resume_link(token)
+    if draft is None:
+        return render(request, "intake/resume_invalid.html", status=404)
+    request.session.cycle_key()
+    request.session[DRAFT_SESSION_KEY] = draft.key
+    messages.success(request, _("Welcome back. Your answers are as you left them."))
+    return redirect("intake")

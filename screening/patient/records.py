@@ -1,0 +1,170 @@
+"""The patient's side of a records request: documents sent from the status page.
+
+`receive_records(case, uploads)` is the one entry point for documents a person adds from
+their status page. While the case is in "records requested", it closes the loop in one
+transaction: the documents are stored, the open requests are marked fulfilled, the case goes
+back to "in review", a patient-visible "records received" event is added, and, after commit,
+the coordinator is emailed (the assigned coordinator; with nobody assigned, every active Lead).
+While the case is open in any other status the documents are simply added (a patient-visible
+"documents added" event, no email: the coordinator sees them on the case). A closed case
+takes no more documents.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from screening.core.timeline import record_event
+from screening.core.workflow import move_case
+from screening.documents.uploads import (
+    MAX_FILES_PER_CASE,
+    CheckedUpload,
+    atomic_with_file_cleanup,
+    store_upload,
+    too_many_files,
+)
+from screening.models import Case, CaseStatus, DocumentCategory, EventKind, RecordsRequest
+from screening.notify.outbox import case_admin_url
+from screening.rules.facts import DOCUMENTS, FACT_NAMES
+
+logger = logging.getLogger(__name__)
+
+LEAD_GROUP = "Lead"
+SOURCE = "status_page"
+
+
+class CaseClosedForUploads(ValueError):
+    """The case is closed: it takes no more documents. The message says what to do instead."""
+
+
+@dataclass(frozen=True)
+class RequestedItem:
+    """One line of a records request, in plain words."""
+
+    document: str  # what to upload
+    shows: str = ""  # the fact it settles, when the request named a fact
+
+
+def requested_items(request: RecordsRequest) -> list[RequestedItem]:
+    """What the person was asked to upload: one line per fact and per document category."""
+    items = [
+        RequestedItem(DOCUMENTS[name], FACT_NAMES.get(name, name))
+        for name in request.facts
+        if name in DOCUMENTS
+    ]
+    items += [
+        RequestedItem(str(DocumentCategory(category).label))
+        for category in request.categories
+        if category in DocumentCategory.values
+    ]
+    return items
+
+
+def open_requests(case: Case) -> list[RecordsRequest]:
+    return list(case.records_requests.filter(fulfilled_at__isnull=True).order_by("created_at"))
+
+
+def records_recipients(case: Case) -> list[str]:
+    """Who hears about received records: the assignee, or with nobody assigned, the Leads."""
+    assignee = case.assigned_to
+    if assignee is not None and assignee.is_active and assignee.email:
+        return [assignee.email]
+    leads = (
+        get_user_model()
+        .objects.filter(groups__name=LEAD_GROUP, is_active=True)
+        .exclude(email="")
+        .order_by("pk")
+        .values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(leads))
+
+
+def receive_records(case: Case, uploads: Sequence[tuple[str, CheckedUpload]]) -> list:
+    """Store documents the person sent from their status page; see the module doc.
+
+    `uploads` are (category, CheckedUpload) pairs, all already checked. Raises UploadRejected
+    (too many files; nothing is stored) or CaseClosedForUploads. Returns the new Documents.
+    """
+    if not uploads:
+        return []
+    with atomic_with_file_cleanup():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.status == CaseStatus.CLOSED:
+            raise CaseClosedForUploads(
+                _(
+                    "This case is closed, so it takes no more documents. If something has "
+                    "changed, please start a new request."
+                )
+            )
+        room = MAX_FILES_PER_CASE - locked.documents.count()
+        if len(uploads) > room:
+            raise too_many_files(uploads[max(room, 0)][1].name)
+
+        documents = [
+            store_upload(checked, category=category, case=locked, source=SOURCE)
+            for category, checked in uploads
+        ]
+        data = {"documents": [d.pk for d in documents], "count": len(documents)}
+        if locked.status != CaseStatus.RECORDS_REQUESTED:
+            record_event(
+                locked,
+                EventKind.DOCUMENT_UPLOADED,
+                _("%(n)d document(s) added from the status page.") % {"n": len(documents)},
+                data=data,
+                patient_visible=True,
+            )
+            return documents
+
+        now = timezone.now()
+        fulfilled = list(
+            locked.records_requests.filter(fulfilled_at__isnull=True).values_list("pk", flat=True)
+        )
+        RecordsRequest.objects.filter(pk__in=fulfilled).update(fulfilled_at=now)
+        moved = move_case(locked, CaseStatus.IN_REVIEW, reason="patient uploaded requested records")
+        event = record_event(
+            moved,
+            EventKind.RECORDS_RECEIVED,
+            _("Records received: %(n)d document(s).") % {"n": len(documents)},
+            data={**data, "requests": fulfilled},
+            patient_visible=True,
+        )
+        case_id, event_id = moved.pk, event.pk
+        transaction.on_commit(lambda: notify_records_received(case_id, event_id))
+    return documents
+
+
+def notify_records_received(case_id: int, event_id: int) -> bool:
+    """Email the coordinator(s) that records arrived. Runs after commit; never raises.
+
+    The upload is already safe; a mail failure is logged (and the case is back in the
+    coordinator's queue as "in review" either way).
+    """
+    from screening.notify.emails import send_email
+
+    try:
+        case = Case.objects.select_related("assigned_to").get(pk=case_id)
+        recipients = records_recipients(case)
+        if not recipients:
+            logger.warning("Records received on case %s: nobody to notify", case.reference)
+            return False
+        send_email(
+            "records_received",
+            recipients,
+            {
+                "case_url": case_admin_url(case),
+                "recipient": case.assigned_to,
+                "count": case.events.get(pk=event_id).data.get("count", 0),
+            },
+            case=case,
+        )
+        return True
+    except Exception:  # noqa: BLE001 - after commit, nothing may undo the patient's upload
+        logger.exception("Could not email about records received on case %s", case_id)
+        return False

@@ -1,0 +1,77 @@
+"""The person's own status page, /status/<token>/: read it, and send documents from it.
+
+Kept apart from the intake wizard's views. The token in the address is the only key, so
+every answer (the 404 included) is private: not cached, no Referer to other sites, not indexed.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from screening.core.tokens import find_case_by_status_token
+from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected
+from screening.patient.forms import StatusUploadForm
+from screening.patient.records import CaseClosedForUploads, receive_records
+from screening.patient.status_page import build_status_page
+
+
+def _private(response):
+    add_never_cache_headers(response)  # Cache-Control: max-age=0, no-cache, no-store, ...
+    # Never sent to another site. Not "no-referrer": under it Chromium posts the upload form
+    # with "Origin: null", which Django's CSRF check rightly refuses (the browser test found
+    # this). Our own server already has the address, so same-origin leaks nothing.
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def status_page(request, token):
+    case = find_case_by_status_token(token)
+    if case is None:
+        # The same page as any unknown address: no hint that tokens exist or were revoked.
+        return _private(render(request, "404.html", status=404))
+
+    form = None
+    status = 200
+    if case.is_open:
+        room = MAX_FILES_PER_CASE - case.documents.count()
+        if request.method == "POST":
+            form = StatusUploadForm(request.POST, request.FILES, room=room)
+            if form.is_valid():
+                try:
+                    documents = receive_records(case, form.uploads())
+                except UploadRejected as error:
+                    form.add_error("files", error.message)
+                except CaseClosedForUploads as error:
+                    form.add_error(None, str(error))
+                else:
+                    messages.success(
+                        request,
+                        ngettext(
+                            "Thank you: we received %(n)d document.",
+                            "Thank you: we received %(n)d documents.",
+                            len(documents),
+                        )
+                        % {"n": len(documents)},
+                    )
+                    for message in form.rejected:
+                        messages.warning(request, message)
+                    url = reverse("status", args=[token]) + "#documents"
+                    return _private(HttpResponseRedirect(url))
+            status = 400
+        else:
+            form = StatusUploadForm(room=room)
+    elif request.method == "POST":
+        messages.error(request, _("This case is closed, so it takes no more documents."))
+        status = 409
+
+    page = build_status_page(case)
+    return _private(
+        render(request, "status/page.html", {"page": page, "form": form}, status=status)
+    )

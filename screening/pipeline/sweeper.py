@@ -1,0 +1,111 @@
+"""The sweeper: the database is the source of truth, the broker may forget.
+
+A beat task (`sweep_pipeline_task`, every SWEEP_INTERVAL seconds) heals whatever a lost
+message, a Redis restart, a crashed worker or an enqueue that never happened left behind:
+
+- cases still submitted or being screened whose screening was asked for more than
+  SCREENING_STUCK_AFTER seconds ago are enqueued again (the task is idempotent, so a message
+  that was only late does no harm);
+- screened cases nobody was ever assigned (e.g. no coordinator was accepting cases) get
+  another assignment attempt;
+- outbox emails still pending, or claimed by a delivery that died (a claim older than
+  notifications.CLAIM_STALE_AFTER, 2 minutes), are delivered again;
+- documents never processed are enqueued again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from screening.models import Case, CaseEvent, CaseStatus, Document, EventKind
+from screening.notify.outbox import overdue_notifications
+from screening.pipeline.assignment import ASSIGNABLE_STATUSES, assign_new_case
+
+logger = logging.getLogger(__name__)
+
+# At most this many of each kind per sweep, so one sweep stays short; the next takes the rest.
+BATCH = 500
+
+
+@dataclass
+class SweepReport:
+    cases: int = 0
+    assigned: int = 0
+    notifications: int = 0
+    documents: int = 0
+
+    def __str__(self) -> str:
+        return (
+            f"re-enqueued {self.cases} case(s), {self.notifications} email(s), "
+            f"{self.documents} document(s); assigned {self.assigned} case(s)"
+        )
+
+
+def stuck_cases(now: dt.datetime, stuck_after: dt.timedelta):
+    """Cases waiting for screening since before now - stuck_after."""
+    threshold = now - stuck_after
+    return Case.objects.filter(status__in=[CaseStatus.SUBMITTED, CaseStatus.SCREENING]).filter(
+        Q(screening_requested_at__lt=threshold)
+        # Never requested (an enqueue that never happened): go by the last status change,
+        # or the submission.
+        | Q(screening_requested_at__isnull=True, status_changed_at__lt=threshold)
+        | Q(
+            screening_requested_at__isnull=True,
+            status_changed_at__isnull=True,
+            submitted_at__lt=threshold,
+        )
+    )
+
+
+def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
+    """Re-enqueue stuck work (see module docstring); returns what it did."""
+    from screening.tasks import notify_coordinator_task, process_document_task, screen_case_task
+
+    now = now or timezone.now()
+    stuck_after = dt.timedelta(seconds=settings.SCREENING_STUCK_AFTER)
+    report = SweepReport()
+
+    for case_id in list(stuck_cases(now, stuck_after).values_list("pk", flat=True)[:BATCH]):
+        with transaction.atomic():
+            # Restart the clock so the next sweep waits a full threshold for this message.
+            Case.objects.filter(pk=case_id).update(screening_requested_at=now)
+            transaction.on_commit(lambda pk=case_id: screen_case_task.delay(pk))
+        report.cases += 1
+
+    never_assigned = (
+        Case.objects.filter(
+            status__in=ASSIGNABLE_STATUSES,
+            assigned_to__isnull=True,
+            status_changed_at__lt=now - stuck_after,
+        )
+        .exclude(pk__in=CaseEvent.objects.filter(kind=EventKind.ASSIGNED).values("case_id"))
+        .order_by("priority", "due_at")
+    )
+    for case in never_assigned[:BATCH]:
+        notification = assign_new_case(case)
+        if notification is None:
+            break  # nobody is accepting cases: the next sweep tries again
+        transaction.on_commit(lambda pk=notification.pk: notify_coordinator_task.delay(pk))
+        report.assigned += 1
+
+    for notification_id in list(overdue_notifications()[:BATCH]):
+        notify_coordinator_task.delay(notification_id)
+        report.notifications += 1
+
+    unprocessed = Document.objects.filter(
+        processed_at__isnull=True, uploaded_at__lt=now - stuck_after
+    ).values_list("pk", flat=True)
+    for document_id in list(unprocessed[:BATCH]):
+        process_document_task.delay(document_id)
+        report.documents += 1
+
+    if report.cases or report.assigned or report.notifications or report.documents:
+        logger.warning("Sweeper: %s", report)
+    return report
