@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from screening.core.timeline import record_event
 from screening.documents import pdf_text, virus_scan
+from screening.jobs import enqueue
 from screening.models import Document, EventKind, ScanStatus, TextStatus
 
 logger = logging.getLogger(__name__)
@@ -36,10 +37,7 @@ IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 
 def enqueue_document_processing(document: Document) -> None:
     """Process the document in a task once the current transaction commits."""
-    from screening.tasks import process_document_task
-
-    document_id = document.pk
-    transaction.on_commit(lambda: process_document_task.delay(document_id))
+    enqueue("screening.process_document_task", document.pk)
 
 
 def scan_document(data: bytes) -> tuple[str, str]:

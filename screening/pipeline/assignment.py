@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from screening.core.roles import COORDINATOR, LEAD
 from screening.core.timeline import record_event
+from screening.jobs import enqueue
 from screening.models import (
     Case,
     CaseEvent,
@@ -172,8 +173,6 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
     closed.
     Returns False when the case is already assigned to `user` (nothing changes).
     """
-    from screening.tasks import notify_coordinator_task
-
     if user is None or not coordinators((COORDINATOR, LEAD)).filter(pk=user.pk).exists():
         raise AssignmentError(_("Cases can only be assigned to an active coordinator."))
     with transaction.atomic():
@@ -189,7 +188,6 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
         notification = _assign_locked(locked, user, by=by, reason=reason)
         if notification is None:
             return False
-        notification_id = notification.pk
-        transaction.on_commit(lambda: notify_coordinator_task.delay(notification_id))
+        enqueue("screening.notify_coordinator_task", notification.pk)
     case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at
     return True

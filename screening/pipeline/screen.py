@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from screening.core.timeline import record_event
+from screening.jobs import enqueue
 from screening.models import Case, CaseStatus, EventKind, Notification
 from screening.notify.outbox import (
     deliver_pending_notifications,
@@ -52,13 +53,10 @@ def request_screening(case: Case) -> None:
 
     Called inside `submit_case`'s transaction: if that rolls back, nothing is published.
     """
-    from screening.tasks import screen_case_task  # tasks import services, not the reverse
-
     now = timezone.now()
     Case.objects.filter(pk=case.pk).update(screening_requested_at=now)
     case.screening_requested_at = now
-    case_id = case.pk
-    transaction.on_commit(lambda: screen_case_task.delay(case_id))
+    enqueue("screening.screen_case_task", case.pk)
 
 
 WAITING_STATUSES = (CaseStatus.SUBMITTED, CaseStatus.SCREENING)

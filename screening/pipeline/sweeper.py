@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from screening.jobs import enqueue
 from screening.models import Case, CaseEvent, CaseStatus, Document, EventKind
 from screening.notify.outbox import overdue_notifications
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES, assign_new_case
@@ -66,8 +67,6 @@ def stuck_cases(now: dt.datetime, stuck_after: dt.timedelta):
 
 def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
     """Re-enqueue stuck work (see module docstring); returns what it did."""
-    from screening.tasks import notify_coordinator_task, process_document_task, screen_case_task
-
     now = now or timezone.now()
     stuck_after = dt.timedelta(seconds=settings.SCREENING_STUCK_AFTER)
     report = SweepReport()
@@ -76,7 +75,7 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         with transaction.atomic():
             # Restart the clock so the next sweep waits a full threshold for this message.
             Case.objects.filter(pk=case_id).update(screening_requested_at=now)
-            transaction.on_commit(lambda pk=case_id: screen_case_task.delay(pk))
+            enqueue("screening.screen_case_task", case_id)
         report.cases += 1
 
     never_assigned = (
@@ -92,18 +91,18 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         notification = assign_new_case(case)
         if notification is None:
             break  # nobody is accepting cases: the next sweep tries again
-        transaction.on_commit(lambda pk=notification.pk: notify_coordinator_task.delay(pk))
+        enqueue("screening.notify_coordinator_task", notification.pk)
         report.assigned += 1
 
     for notification_id in list(overdue_notifications()[:BATCH]):
-        notify_coordinator_task.delay(notification_id)
+        enqueue("screening.notify_coordinator_task", notification_id)
         report.notifications += 1
 
     unprocessed = Document.objects.filter(
         processed_at__isnull=True, uploaded_at__lt=now - stuck_after
     ).values_list("pk", flat=True)
     for document_id in list(unprocessed[:BATCH]):
-        process_document_task.delay(document_id)
+        enqueue("screening.process_document_task", document_id)
         report.documents += 1
 
     if report.cases or report.assigned or report.notifications or report.documents:

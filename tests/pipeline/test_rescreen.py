@@ -174,10 +174,13 @@ def test_the_rescreen_command_rescreens_one_case_by_reference(screened_under_old
 
 @pytest.mark.queue
 def test_the_rescreen_command_enqueues_one_task_per_case(
-    screened_under_old_rules, pipeline_queue, queued
+    screened_under_old_rules, pipeline_queue, queued, django_capture_on_commit_callbacks
 ):
     out = StringIO()
-    call_command("rescreen", "--enqueue", stdout=out)
+    # The command runs in autocommit, where each task is published at once; here the test's
+    # transaction stands in for that commit.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("rescreen", "--enqueue", stdout=out)
     assert queued(pipeline_queue) == [
         ("screening.rescreen_case_task", [screened_under_old_rules.pk])
     ]

@@ -8,6 +8,7 @@ Celery workers instead of doing it here.
 
 from django.core.management.base import BaseCommand, CommandError
 
+from screening.jobs import enqueue
 from screening.models import Case
 from screening.pipeline import runs as screening_service
 from screening.pipeline.rescreen import (
@@ -46,11 +47,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"{case.reference}: {describe_changes(result.changes)}")
             return
         if options["enqueue"]:
-            from screening.tasks import rescreen_case_task
-
             ids = list(cases_to_rescreen(all_cases=options["all"]).values_list("pk", flat=True))
             for case_id in ids:
-                rescreen_case_task.delay(case_id)
+                enqueue("screening.rescreen_case_task", case_id)
             self.stdout.write(f"Queued {len(ids)} case(s) for re-screening.")
             return
         report = rescreen_open_cases(all_cases=options["all"])
