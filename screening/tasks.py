@@ -84,21 +84,27 @@ def process_document_task(document_id: int) -> None:
 
 @shared_task(name="screening.rescreen_case_task", **PIPELINE_TASK)
 def rescreen_case_task(case_id: int) -> None:
-    """Re-screen one open case under the current ruleset; see screening.pipeline.rescreen."""
+    """Derive one open case's profile again if the derivation changed, and re-screen it under
+    the current ruleset; see screening.intake.rederive and screening.pipeline.rescreen."""
+    from screening.intake.rederive import rederive_and_rescreen
     from screening.models import Case
-    from screening.pipeline.rescreen import rescreen_case
 
     case = Case.objects.filter(pk=case_id).first()
     if case is not None:
-        rescreen_case(case)
+        rederive_and_rescreen(case)
 
 
 @shared_task(name="screening.rescreen_open_cases_task", **PIPELINE_TASK)
 def rescreen_open_cases_task(all_cases: bool = False) -> int:
-    """Enqueue a re-screen of every open case not yet screened under the current ruleset."""
+    """Enqueue a re-screen of every open case not yet screened under the current ruleset or
+    not yet derived under the current derivation."""
+    from screening.intake.rederive import cases_to_rederive
     from screening.pipeline.rescreen import cases_to_rescreen
 
-    ids = list(cases_to_rescreen(all_cases=all_cases).values_list("pk", flat=True))
+    ids = sorted(
+        set(cases_to_rescreen(all_cases=all_cases).values_list("pk", flat=True))
+        | set(cases_to_rederive().values_list("pk", flat=True))
+    )
     for case_id in ids:
         rescreen_case_task.delay(case_id)
     return len(ids)

@@ -96,6 +96,9 @@ class CaseFactory(factory.django.DjangoModelFactory):
     consent_sharing = True
     consent_not_medical_advice = True
     profile = factory.LazyFunction(relapsed_b_all_adult)
+    # Not derived from wizard answers (intake is empty), so never re-derived: the profile
+    # given is the intake profile.
+    intake_profile = factory.LazyAttribute(lambda c: c.profile)
     disease = factory.LazyAttribute(lambda c: c.profile.get("diagnosis") or "unsure")
     intake = factory.LazyFunction(dict)
 

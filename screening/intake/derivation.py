@@ -14,15 +14,36 @@ into the other lives here, in plain Python (no Django), so it is tested on its o
 
 Answers are the JSON-safe dicts the wizard stores on the case (`Case.intake`); months are
 "YYYY-MM" strings and dates "YYYY-MM-DD".
+
+`DERIVATION_VERSION` names this code: a hash of this module's source and of the vocabulary
+it reads. A case stores the version its profile was derived with, so when the derivation
+changes (a regimen added to the table, a bug fixed) every open case is derived again from
+its stored answers and re-screened with a diff (screening/intake/rederive.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+from screening.rules import vocabulary
 from screening.rules.vocabulary import BIOMARKERS, PRIOR_THERAPIES
+
+
+def derivation_version(*sources: Path) -> str:
+    """'derive+' and 12 hex digits of the sha256 of these source files, in order."""
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return f"derive+{digest.hexdigest()[:12]}"
+
+
+# Any edit to this module or to the vocabulary changes it; an edit that changes no output
+# costs one pass over the open cases that finds nothing to re-screen.
+DERIVATION_VERSION = derivation_version(Path(__file__), Path(vocabulary.__file__))
 
 # --- Diagnosis --------------------------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from screening.documents.uploads import (
     delete_document_files,
     store_upload,
 )
-from screening.intake.derivation import derive_profile
+from screening.intake.derivation import DERIVATION_VERSION, derive_profile
 from screening.models import Case, CaseStatus, Document, EventKind, IntakeDraft, ResumeLink
 from screening.notify.emails import send_email
 from screening.pipeline.screen import request_screening
@@ -252,6 +252,8 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
         "consent_not_medical_advice": bool(consent.get("not_medical_advice")),
         "disease": profile["diagnosis"] or "unsure",
         "intake": answers,
+        "intake_profile": profile,
+        "derivation_version": DERIVATION_VERSION,
         "profile": profile,
     }
     for _attempt in range(REFERENCE_ATTEMPTS):

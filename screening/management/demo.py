@@ -244,6 +244,7 @@ def _create_case(index: int) -> Case:
         consent_not_medical_advice=True,
         disease=profile["diagnosis"],
         intake={"source": "demo"},
+        intake_profile=profile,
         profile=profile,
     )
     screen_case(case.pk)

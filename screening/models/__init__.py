@@ -1,6 +1,7 @@
 """Screening models, one module per noun. Import from here: `from screening.models import Case`."""
 
 from screening.models.access import AccessRecord
+from screening.models.amendments import Amendment, AmendmentSource, ContactMethod
 from screening.models.case import Case, CaseStatus, Outcome, Priority, SubmitterRole
 from screening.models.coordination import CoordinatorProfile, Note, RecordsRequest
 from screening.models.documents import (
@@ -17,9 +18,12 @@ from screening.models.timeline import CaseEvent, EventKind
 
 __all__ = [
     "AccessRecord",
+    "Amendment",
+    "AmendmentSource",
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "ContactMethod",
     "CoordinatorProfile",
     "Document",
     "DocumentCategory",

@@ -102,6 +102,13 @@ class Case(models.Model):
     # The answers as submitted (JSON-safe), and the screening profile derived from them
     # (case-schema `patient` shape). The rules read `profile`; people read `intake`.
     intake = models.JSONField(default=dict)
+    # The profile as derived from the answers (screening/intake/derivation.py, at the version
+    # in derivation_version; blank when it was not derived from wizard answers, e.g. demo
+    # data), and the profile the rules read: that one with the coordinators' active
+    # amendments laid over it (screening/core/profile_fields.py). Only the amendment service
+    # and the re-derivation write `profile`.
+    intake_profile = models.JSONField(default=dict)
+    derivation_version = models.CharField(max_length=40, blank=True)
     profile = models.JSONField(default=dict)
 
     latest_run = models.ForeignKey(
@@ -125,7 +132,9 @@ class Case(models.Model):
     interpreter_needed = models.BooleanField(default=False)
     interpreter_language = models.CharField(max_length=10, blank=True)
 
-    history = HistoricalRecords(excluded_fields=["intake", "profile", "updated_at"])
+    history = HistoricalRecords(
+        excluded_fields=["intake", "intake_profile", "profile", "updated_at"]
+    )
 
     class Meta:
         indexes = [

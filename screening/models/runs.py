@@ -8,6 +8,8 @@ from screening.rules.results import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
 class ScreeningRun(models.Model):
     case = models.ForeignKey("screening.Case", on_delete=models.CASCADE, related_name="runs")
     ruleset_version = models.CharField(max_length=64)
+    # The intake derivation that produced the profile screened (blank: not derived).
+    derivation_version = models.CharField(max_length=40, blank=True)
     # sha256 of the canonical JSON of the profile screened.
     profile_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

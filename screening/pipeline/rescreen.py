@@ -37,9 +37,10 @@ VERDICT_WORDS = {
 @dataclass
 class RescreenResult:
     case_id: int
-    rescreened: bool = False  # a new run was stored
+    rescreened: bool = False  # the case's latest run changed (a new run, or one reinstated)
     changes: dict = field(default_factory=dict)
     raised: bool = False  # the priority went up
+    verdicts: dict = field(default_factory=dict)  # the latest run's verdicts afterwards
 
 
 @dataclass
@@ -58,20 +59,29 @@ class RescreenReport:
         )
 
 
-def describe_changes(changes: dict[str, list]) -> str:
-    """'Kymriah: not eligible → likely eligible; Besponsa: …' or 'no verdict changed'."""
+def describe_changes(changes: dict[str, list], because: str = "") -> str:
+    """'Kymriah: not eligible → likely eligible; Besponsa: …' or 'no verdict changed'; with
+    `because`, each change says why: 'Besponsa: needs review → likely eligible, because CD22
+    positive (flow cytometry report of 2026-11-30, p. 1)'."""
     if not changes:
         return "no verdict changed"
+    why = f", because {because}" if because else ""
     return "; ".join(
         f"{PRODUCTS[key].brand}: {VERDICT_WORDS.get(old, old)} → {VERDICT_WORDS.get(new, new)}"
+        + why
         for key, (old, new) in sorted(changes.items(), key=lambda item: PRODUCTS[item[0]].brand)
     )
 
 
-def rescreen_case(case: Case, *, by=None) -> RescreenResult:
+def rescreen_case(
+    case: Case, *, by=None, trigger: str = "rescreen", after: str = "", because: str = ""
+) -> RescreenResult:
     """Screen one open case under the current ruleset; record and act on what changed.
 
-    Raises InvalidProfile if the stored profile cannot be screened.
+    `after` says what prompted it for the timeline ("an amendment of CD22 expression"),
+    `because` why the verdicts moved ("CD22 positive (flow cytometry report …, p. 1)");
+    without them the event names the ruleset. Raises InvalidProfile if the stored profile
+    cannot be screened.
     """
     result = RescreenResult(case.pk)
     with transaction.atomic():
@@ -82,20 +92,33 @@ def rescreen_case(case: Case, *, by=None) -> RescreenResult:
         )
         if locked.status not in ASSIGNABLE_STATUSES:
             return result  # not screened yet (the pipeline will), or closed
-        outcome = screening_service.store_screening_run(locked, trigger="rescreen")
-        if not outcome.created:
+        first = locked.latest_run_id is None  # its stored profile could not be screened
+        outcome = screening_service.store_screening_run(locked, trigger=trigger)
+        result.verdicts = outcome.run.verdicts
+        if not outcome.is_new_result:
             return result
         result.rescreened, result.changes = True, outcome.changes
+        if first:
+            headline = "Screened" + (f" after {after}" if after else "")
+            diff = locked.screening_summary
+        else:
+            headline = (
+                f"Re-screened after {after}"
+                if after
+                else f"Re-screened under ruleset {outcome.run.ruleset_version}"
+            )
+            diff = describe_changes(outcome.changes, because)
         record_event(
             locked,
             EventKind.RESCREENED,
-            f"Re-screened under ruleset {outcome.run.ruleset_version}: "
-            + describe_changes(outcome.changes),
+            f"{headline}: {diff}",
             actor=by,
             data={
                 "run": outcome.run.pk,
                 "ruleset": outcome.run.ruleset_version,
                 "changes": outcome.changes,
+                "trigger": trigger,
+                "because": because,
             },
         )
         newly_eligible = any(

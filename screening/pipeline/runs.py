@@ -51,6 +51,20 @@ class RunOutcome:
     run: ScreeningRun
     created: bool  # False when this exact input had already been screened
     changes: dict[str, list[str]]
+    # True when an earlier run of this same input became the case's latest run again.
+    reinstated: bool = False
+
+    @property
+    def is_new_result(self) -> bool:
+        """The case's latest run changed: a new run, or an earlier one reinstated."""
+        return self.created or self.reinstated
+
+
+def _reinstate_run(case: Case, run: ScreeningRun, changes: dict) -> RunOutcome:
+    summary = summarise_verdicts(run.verdicts)[:300]
+    Case.objects.filter(pk=case.pk).update(latest_run=run, screening_summary=summary)
+    case.latest_run, case.screening_summary = run, summary
+    return RunOutcome(run, False, changes, reinstated=True)
 
 
 def store_screening_run(case: Case, *, trigger: str = "submit") -> RunOutcome:
@@ -60,21 +74,26 @@ def store_screening_run(case: Case, *, trigger: str = "submit") -> RunOutcome:
     Makes the new run the case's latest and refreshes the queue summary, in one transaction.
     """
     digest = profile_hash(case.profile)
+    previous = case.latest_run.verdicts if case.latest_run_id else {}
     existing = ScreeningRun.objects.filter(
         case=case, ruleset_version=RULESET_VERSION, profile_hash=digest
     ).first()
     if existing is not None:
-        return RunOutcome(existing, False, existing.changes)
+        if existing.pk == case.latest_run_id:
+            return RunOutcome(existing, False, existing.changes)
+        # The profile went back to one screened before under these rules (an amendment
+        # withdrawn, say): that run, unique for this input, becomes the latest again.
+        return _reinstate_run(case, existing, verdict_changes(previous, existing.verdicts))
 
     result = screen_patient(case.profile)
     verdicts = result.verdicts()
-    previous = case.latest_run.verdicts if case.latest_run_id else {}
     changes = verdict_changes(previous, verdicts) if previous else {}
     try:
         with transaction.atomic():
             run = ScreeningRun.objects.create(
                 case=case,
                 ruleset_version=RULESET_VERSION,
+                derivation_version=case.derivation_version,
                 profile_hash=digest,
                 trigger=trigger,
                 results=result.to_dict()["results"],

@@ -1,27 +1,37 @@
-"""`manage.py rescreen`: re-screen open cases under the current ruleset.
+"""`manage.py rescreen`: derive open cases again under the current derivation and re-screen
+them under the current ruleset.
 
-By default only cases whose latest screening used another ruleset (run it after a rules
-change; beat also does this hourly). `--all` re-screens every open case (a case whose
+By default only cases derived by another version of the intake derivation (derived again
+from their stored answers first) and cases whose latest screening used another ruleset (run
+it after a deploy; beat also does this hourly). `--all` re-screens every open case (a case whose
 answers and ruleset are unchanged stores nothing new). `--enqueue` hands the work to the
 Celery workers instead of doing it here.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
+from screening.intake.derivation import DERIVATION_VERSION
+from screening.intake.rederive import (
+    cases_to_rederive,
+    rederive_and_rescreen,
+    rederive_open_cases,
+)
 from screening.jobs import enqueue
 from screening.models import Case
 from screening.pipeline import runs as screening_service
 from screening.pipeline.rescreen import (
     cases_to_rescreen,
     describe_changes,
-    rescreen_case,
     rescreen_open_cases,
 )
 from screening.rules.profile import InvalidProfile
 
 
 class Command(BaseCommand):
-    help = "Re-screen open cases under the current ruleset and record what changed."
+    help = (
+        "Derive open cases again under the current derivation, re-screen them under the "
+        "current ruleset and record what changed."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -38,7 +48,7 @@ class Command(BaseCommand):
             if case is None:
                 raise CommandError(f"No case with reference {options['case']!r}.")
             try:
-                result = rescreen_case(case)
+                result = rederive_and_rescreen(case)
             except InvalidProfile as exc:
                 raise CommandError(f"{case.reference} cannot be screened: {exc}") from exc
             if not result.rescreened:
@@ -47,10 +57,16 @@ class Command(BaseCommand):
                 self.stdout.write(f"{case.reference}: {describe_changes(result.changes)}")
             return
         if options["enqueue"]:
-            ids = list(cases_to_rescreen(all_cases=options["all"]).values_list("pk", flat=True))
+            ids = sorted(
+                set(cases_to_rescreen(all_cases=options["all"]).values_list("pk", flat=True))
+                | set(cases_to_rederive().values_list("pk", flat=True))
+            )
             for case_id in ids:
                 enqueue("screening.rescreen_case_task", case_id)
             self.stdout.write(f"Queued {len(ids)} case(s) for re-screening.")
             return
+        derived = rederive_open_cases()
+        if derived.checked:
+            self.stdout.write(f"Derivation {DERIVATION_VERSION}: {derived}.")
         report = rescreen_open_cases(all_cases=options["all"])
         self.stdout.write(f"Ruleset {screening_service.RULESET_VERSION}: {report}.")
