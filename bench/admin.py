@@ -149,7 +149,7 @@ def load(count: int, reload: bool) -> None:
     def staff(username, groups, n=0):
         user = users.filter(username=username).first()
         if user is None:
-            # No password: the bench signs in with force_login (hashing is slow by design).
+            # No password: the bench signs in with tests.auth.staff_login (hashing is slow).
             user = users.create_user(
                 username,
                 f"{username}@example.org",
@@ -292,6 +292,7 @@ def measure(runs: int) -> None:
     )
 
     from screening.models import Case
+    from tests.auth import staff_login
 
     setup_test_environment()  # lets the test client run against this (bench) database
     # Production settings for templates: DEBUG off means cached template loaders.
@@ -319,7 +320,7 @@ def measure(runs: int) -> None:
     )
     for name, user, query in scenarios:
         client = Client()
-        client.force_login(user)
+        staff_login(client, user)  # password and second factor, as the admin requires
         for _ in range(2):  # warm caches and connections
             response = client.get(queue + query)
             assert response.status_code == 200, (name, response.status_code)

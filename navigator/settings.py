@@ -6,6 +6,7 @@ Defaults run on a laptop (DEBUG on, SQLite under var/, eager tasks unless REDIS_
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -27,7 +28,8 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with Navigator's site: no admin page without a second factor.
+    "screening.apps.NavigatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -43,6 +45,12 @@ INSTALLED_APPS = [
     "django_countries",
     # Only for its system checks; the intake calls django_ratelimit.core directly.
     "django_ratelimit",
+    # Staff second factor: authenticator apps (TOTP) and single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    # Sign-in lockout (per user and per address).
+    "axes",
     "screening",
 ]
 
@@ -55,10 +63,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff sessions end after STAFF_IDLE_TIMEOUT seconds without a request, and at browser
+    # close. After MessageMiddleware, so the sign-in page can say why.
+    "screening.middleware.StaffIdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change in the case history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "navigator.urls"
@@ -225,7 +240,7 @@ DATA_UPLOAD_MAX_NUMBER_FILES = 40
 # the last X-Forwarded-For entry.
 INTAKE_SUBMIT_RATE = "10/h"
 INTAKE_SAVE_RATE = "10/h"
-RATELIMIT_IP_META_KEY = "screening.intake.views.client_ip"
+RATELIMIT_IP_META_KEY = "screening.core.addresses.client_key"
 # django-ratelimit knows only django_redis by name (W001), and refuses a per-process cache
 # (E003). Django's own Redis cache increments atomically, so W001 is noise; without Redis
 # (eager mode, already flagged by screening.W001) a per-process count is all there is.
@@ -252,10 +267,35 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 # --- Auth, i18n, security ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    # Django's list of 20,000 common passwords, then an offline guessability estimate
+    # (zxcvbn: dictionaries, names, years, keyboard runs, and words of this site), so
+    # "Navigator2026" fails although it is long enough. No password leaves the server.
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "screening.core.passwords.GuessablePasswordValidator"},
 ]
+# django-axes first: it refuses a locked-out user or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout: AXES_FAILURE_LIMIT failed sign-ins (wrong passwords and wrong second-factor codes)
+# for one username, or from one address, pause signing in for LOGIN_LOCKOUT_MINUTES. The
+# address is the one our access log uses (behind the TLS proxy, the last X-Forwarded-For).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "screening.core.addresses.client_key"
+AXES_LOCKOUT_CALLABLE = "screening.admin.second_factor.lockout_response"
+AXES_VERBOSE = False
+# Staff sessions: signed out after this many seconds without a request, and at browser close.
+STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
+# The issuer shown in authenticator apps next to the account name.
+OTP_TOTP_ISSUER = "Navigator"
 LOGIN_URL = "admin:login"
 
 LANGUAGE_CODE = "en"

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class ScreeningConfig(AppConfig):
@@ -9,3 +10,13 @@ class ScreeningConfig(AppConfig):
     def ready(self):
         # Registers the configuration checks (eager tasks, private media placement).
         from screening import checks  # noqa: F401
+
+
+class NavigatorAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with Navigator's site (second factor required) as `admin.site`.
+
+    Named in INSTALLED_APPS by its full path; not this module's default config (that is
+    ScreeningConfig, for "screening")."""
+
+    default = False
+    default_site = "screening.admin_site.NavigatorAdminSite"

@@ -1,9 +1,17 @@
-"""Refuse a request that is too large with a friendly page, before reading its body."""
+"""Request-edge protections: refuse a request that is too large with a friendly page before
+reading its body; end idle staff sessions."""
+
+import time
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from screening.documents.uploads import (
     ALLOWED_EXTENSIONS_TEXT,
@@ -57,4 +65,39 @@ class RequestSizeLimitMiddleware:
                 return too_large_response(request, "fields")
             except (TooManyFilesSent, TooManyFieldsSent):
                 return too_large_response(request, "count")
+        return self.get_response(request)
+
+
+class StaffIdleTimeoutMiddleware:
+    """Signs a staff member out after STAFF_IDLE_TIMEOUT seconds without a request, and makes
+    their session cookie end with the browser (HIPAA §164.312(a)(2)(iii), automatic logoff).
+
+    Only signed-in users are affected: a patient's intake draft keeps its own two-week life.
+    The last request's time is written at most every IDLE_WRITE_EVERY seconds, so a page full
+    of requests does not write the session each time; the limit is exact to that much.
+    """
+
+    IDLE_WRITE_EVERY = 30
+    SESSION_KEY = "navigator_last_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            last_seen = request.session.get(self.SESSION_KEY)
+            if last_seen is not None and now - int(last_seen) > settings.STAFF_IDLE_TIMEOUT:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)d minutes without activity.")
+                    % {"minutes": settings.STAFF_IDLE_TIMEOUT // 60},
+                )
+                return redirect_to_login(request.get_full_path(), reverse("admin:login"))
+            if last_seen is None or now - int(last_seen) >= self.IDLE_WRITE_EVERY:
+                request.session[self.SESSION_KEY] = now
+            if not request.session.get_expire_at_browser_close():
+                request.session.set_expiry(0)
         return self.get_response(request)

@@ -99,7 +99,8 @@ def main() -> int:
             f"Health: http://{HOST}:{PORT}/healthz   Admin: http://{HOST}:{PORT}/admin/",
             "Demo logins: 'coordinator', and 'lead' for the dashboard and access log (passwords",
             "  printed above when first created; reset with: .venv/bin/python manage.py",
-            "  changepassword coordinator)",
+            "  changepassword coordinator). The first sign-in sets up an authenticator app",
+            "  (scan the QR code; any TOTP app works) and shows ten recovery codes.",
             "Press Ctrl-C to stop everything.",
         )
         while not stopping:

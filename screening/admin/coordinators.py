@@ -3,11 +3,14 @@
 Leads manage everyone's; a coordinator may change only their own (e.g. going on leave)."""
 
 from django import forms
-from django.contrib import admin
-from django.db.models import Count, Q
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from screening.core.second_factor import reset_second_factor
 from screening.models import CoordinatorProfile
 from screening.models.case import OPEN_STATUSES
 from screening.triage import access
@@ -43,7 +46,14 @@ class CoordinatorProfileForm(forms.ModelForm):
 @admin.register(CoordinatorProfile)
 class CoordinatorProfileAdmin(admin.ModelAdmin):
     form = CoordinatorProfileForm
-    list_display = ("user", "languages_display", "accepting_cases", "open_cases")
+    list_display = (
+        "user",
+        "languages_display",
+        "accepting_cases",
+        "open_cases",
+        "second_factor_set_up",
+    )
+    actions = ("reset_second_factor",)
     list_filter = ("accepting_cases",)
     list_select_related = ("user",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
@@ -56,9 +66,18 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
                 open_case_count=Count(
                     "user__assigned_cases",
                     filter=Q(user__assigned_cases__status__in=OPEN_STATUSES),
-                )
+                ),
+                has_second_factor=Exists(
+                    TOTPDevice.objects.filter(user=OuterRef("user"), confirmed=True)
+                ),
             )
         )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not access.is_lead(request.user):
+            actions.pop("reset_second_factor", None)
+        return actions
 
     def get_readonly_fields(self, request, obj=None):
         return ("user",) if obj is not None else ()
@@ -94,3 +113,28 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("Open cases"), ordering="open_case_count")
     def open_cases(self, obj):
         return obj.open_case_count
+
+    @admin.display(description=gettext_lazy("Second factor"), boolean=True)
+    def second_factor_set_up(self, obj):
+        return obj.has_second_factor
+
+    @admin.action(description=gettext_lazy("Reset second factor (lost phone): enrol again"))
+    def reset_second_factor(self, request, queryset):
+        """Leads only: remove the app and recovery codes of each selected person. Their open
+        sessions stop working at once; at their next sign-in they set up a new app."""
+        if not access.is_lead(request.user):
+            raise PermissionDenied
+        profiles = list(queryset.select_related("user"))
+        for profile in profiles:
+            reset_second_factor(profile.user)
+            self.log_change(request, profile, _("Second factor reset by a lead."))
+        self.message_user(
+            request,
+            ngettext(
+                "Reset the second factor of %(n)d person: they set it up again at next sign-in.",
+                "Reset the second factor of %(n)d people: they set it up again at next sign-in.",
+                len(profiles),
+            )
+            % {"n": len(profiles)},
+            messages.SUCCESS,
+        )

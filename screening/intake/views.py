@@ -59,20 +59,6 @@ MAX_STORED_VALUE = 5000
 MAX_STORED_VALUES = 50
 
 
-def client_ip(request) -> str:
-    """The client's address for rate limits (RATELIMIT_IP_META_KEY).
-
-    Behind a TLS proxy (SECURE_PROXY_SSL_HEADER on), the proxy's own address is everyone's
-    REMOTE_ADDR; the last X-Forwarded-For entry is the one that proxy added.
-    """
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        last = forwarded.split(",")[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR") or "0.0.0.0"
-
-
 def _limited(request, group: str, rate: str) -> bool:
     return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
 

@@ -14,11 +14,9 @@ Every view of a case and every document download writes exactly one AccessRecord
 
 from __future__ import annotations
 
-import ipaddress
-
-from django.conf import settings
 from django.db.models import Q, QuerySet
 
+from screening.core.addresses import client_address
 from screening.models import AccessRecord, Case, CaseStatus, Document
 
 LEAD_PERMISSION = "screening.change_any_case"
@@ -73,20 +71,6 @@ def can_view_document(user, document: Document) -> bool:
         and document.case_id is not None
         and can_view_case(user, document.case)
     )
-
-
-def client_address(request) -> str | None:
-    """Where the request came from: REMOTE_ADDR, or behind our TLS proxy
-    (SECURE_PROXY_SSL_HEADER on) the last X-Forwarded-For entry, the one that proxy added
-    (earlier entries are whatever the client sent). None if it is not an IP address."""
-    candidate = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        last = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")[-1].strip()
-        candidate = last or candidate
-    try:
-        return str(ipaddress.ip_address(candidate))
-    except ValueError:
-        return None
 
 
 def record_access(

@@ -19,6 +19,7 @@ from screening.core.roles import sync_roles
 from screening.core.tokens import issue_status_token
 from screening.models import Case, CaseStatus
 from screening.pipeline.screen import screen_case
+from tests.auth import staff_login
 from tests.factories import CaseFactory, CoordinatorFactory, LeadFactory, UserFactory
 
 
@@ -103,7 +104,7 @@ def patient_token(own_case):
 @pytest.fixture
 def login(client):
     def log_in(user):
-        client.force_login(user)
+        staff_login(client, user)
         return client
 
     return log_in

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from screening.models import CaseStatus, Note
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.factories import DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def client_for(client, persona, world):
         # A patient's only key is the token: their status page opens, and nothing else.
         assert client.get(f"/status/{world['token']}/").status_code == 200
     elif persona != "anonymous":
-        client.force_login(getattr(people, persona))
+        staff_login(client, getattr(people, persona))
     return client
 
 
@@ -113,7 +114,7 @@ def test_each_persona_gets_exactly_its_share_of_each_page(client, world, page, p
 
 
 def test_a_coordinator_reads_another_coordinators_case_without_any_way_to_change_it(client, world):
-    client.force_login(world["personas"].coordinator)
+    staff_login(client, world["personas"].coordinator)
     page = client.get(reverse("admin:screening_case_change", args=[world["other"].pk])).text
 
     assert "only its coordinator (or a lead) can change it" in page
@@ -125,7 +126,7 @@ def test_a_coordinator_reads_another_coordinators_case_without_any_way_to_change
 def test_the_queue_shows_a_coordinator_open_cases_and_their_own_but_not_others_closed_ones(
     client, world
 ):
-    client.force_login(world["personas"].coordinator)
+    staff_login(client, world["personas"].coordinator)
     page = client.get(reverse("admin:screening_case_changelist") + "?status=all").text
     assert world["own"].reference in page
     assert world["other"].reference in page
@@ -175,7 +176,7 @@ def test_case_actions_are_refused_unless_the_case_is_yours_or_you_lead(
 
 
 def test_case_actions_answer_only_to_post(client, world):
-    client.force_login(world["personas"].lead)
+    staff_login(client, world["personas"].lead)
     for _name, url, _data in action_posts(world, world["own"]):
         assert client.get(url).status_code == 405
 

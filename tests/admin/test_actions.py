@@ -14,6 +14,7 @@ from screening.models import (
     ScreeningRun,
 )
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.factories import CoordinatorFactory
 from tests.rules.profiles import third_line_dlbcl
 
@@ -36,7 +37,7 @@ def act(client, case, name, data=None):
 
 def test_a_coordinator_takes_an_unassigned_case(client, coordinator):
     case = screened_case(assigned_to=None)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     page = client.get(reverse("admin:screening_case_change", args=[case.pk])).text
     assert "Assign to me" in page
@@ -50,7 +51,7 @@ def test_a_coordinator_takes_an_unassigned_case(client, coordinator):
 
 
 def test_a_coordinator_cannot_take_a_case_someone_else_holds(client, coordinator, others_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assert act(client, others_case, "assign", {"assignee": "me"}).status_code == 403
     others_case.refresh_from_db()
     assert others_case.assigned_to != coordinator
@@ -59,7 +60,7 @@ def test_a_coordinator_cannot_take_a_case_someone_else_holds(client, coordinator
 def test_a_coordinator_cannot_hand_a_case_to_someone_else(
     client, coordinator, other_coordinator, own_case
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = act(client, own_case, "assign", {"assignee": other_coordinator.pk})
     assert response.status_code == 403
     own_case.refresh_from_db()
@@ -69,7 +70,7 @@ def test_a_coordinator_cannot_hand_a_case_to_someone_else(
 def test_a_lead_reassigns_a_case_and_the_timeline_says_from_whom_to_whom(
     client, lead, coordinator, other_coordinator, own_case
 ):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = act(client, own_case, "assign", {"assignee": other_coordinator.pk})
 
     assert response.status_code == 302
@@ -84,7 +85,7 @@ def test_a_lead_reassigns_a_case_and_the_timeline_says_from_whom_to_whom(
 
 
 def test_a_lead_cannot_assign_to_an_inactive_account(client, lead, own_case, personas):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = act(client, own_case, "assign", {"assignee": personas.inactive.pk})
     assert any("valid choice" in m for m in messages_of(response))
     own_case.refresh_from_db()
@@ -96,7 +97,7 @@ def test_a_lead_cannot_assign_to_an_inactive_account(client, lead, own_case, per
 
 def test_re_screening_stores_a_new_run_when_the_answers_changed(client, coordinator, own_case):
     Case.objects.filter(pk=own_case.pk).update(profile=third_line_dlbcl())
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     response = act(client, own_case, "rescreen")
 
@@ -111,7 +112,7 @@ def test_re_screening_stores_a_new_run_when_the_answers_changed(client, coordina
 
 
 def test_re_screening_unchanged_answers_stores_nothing(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = act(client, own_case, "rescreen")
     assert any(m.startswith("Nothing new") for m in messages_of(response))
     assert ScreeningRun.objects.filter(case=own_case).count() == 1
@@ -120,7 +121,7 @@ def test_re_screening_unchanged_answers_stores_nothing(client, coordinator, own_
 def test_re_screening_a_profile_the_rules_cannot_read_says_why(client, coordinator, own_case):
     broken = {**own_case.profile, "age_years": "twelve"}
     Case.objects.filter(pk=own_case.pk).update(profile=broken)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = act(client, own_case, "rescreen")
     assert any("could not be screened" in m and "age_years" in m for m in messages_of(response))
 
@@ -139,7 +140,7 @@ def test_likely_duplicates_are_suggested_by_email_and_by_birth_date_and_name(
         last_name=own_case.last_name,
     )
     stranger = screened_case(email="stranger@example.org", date_of_birth=own_case.date_of_birth)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     page = client.get(reverse("admin:screening_case_change", args=[own_case.pk])).text
     suggestions = page[page.index("Likely the same person") : page.index("Mark duplicate")]
@@ -151,7 +152,7 @@ def test_likely_duplicates_are_suggested_by_email_and_by_birth_date_and_name(
 
 def test_marking_a_duplicate_closes_the_case_with_its_original(client, coordinator, own_case):
     original = screened_case(email=own_case.email)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     response = act(client, own_case, "duplicate", {"original": original.reference.lower()})
 
@@ -171,7 +172,7 @@ def test_marking_a_duplicate_closes_the_case_with_its_original(client, coordinat
 def test_a_duplicate_of_nothing_or_of_itself_is_refused(
     client, coordinator, own_case, reference, message
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     reference = own_case.reference if reference == "self" else reference
     response = act(client, own_case, "duplicate", {"original": reference})
     assert any(message in m for m in messages_of(response))
@@ -183,7 +184,7 @@ def test_a_duplicate_of_nothing_or_of_itself_is_refused(
 
 
 def test_a_note_is_kept_and_shown_on_the_timeline(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     act(client, own_case, "note", {"text": "Hospital in Porto confirmed a bed for 3 March."})
 
     note = Note.objects.get(case=own_case)
@@ -198,7 +199,7 @@ def test_a_note_is_kept_and_shown_on_the_timeline(client, coordinator, own_case)
 
 
 def test_an_empty_note_is_refused(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = act(client, own_case, "note", {"text": "   "})
     assert messages_of(response)
     assert not Note.objects.filter(case=own_case).exists()
@@ -226,7 +227,7 @@ def test_bulk_assign_to_me_takes_the_unassigned_and_reports_the_rest(
     client, coordinator, own_case, others_case
 ):
     free = screened_case(assigned_to=None)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     response = bulk(client, "assign_to_me", [free, own_case, others_case])
     messages = messages_of(response)
@@ -245,7 +246,7 @@ def test_bulk_status_change_asks_first_then_moves_what_it_may(
 ):
     awaiting = screened_case(assigned_to=coordinator, status=CaseStatus.AWAITING_REVIEW)
     closed = screened_case(assigned_to=coordinator, status=CaseStatus.CLOSED)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     selected = [own_case, awaiting, closed, others_case]
 
     form = bulk(client, "change_status", selected)
@@ -270,7 +271,7 @@ def test_bulk_status_change_asks_first_then_moves_what_it_may(
 
 
 def test_bulk_status_change_without_a_reason_shows_the_form_again(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = apply_bulk(client, "change_status", [own_case], target="referred", reason="")
     assert response.status_code == 200
     assert "This field is required" in response.text
@@ -281,14 +282,14 @@ def test_bulk_status_change_without_a_reason_shows_the_form_again(client, coordi
 def test_only_leads_bulk_assign_to_a_coordinator(
     client, coordinator, other_coordinator, lead, own_case, others_case
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(QUEUE).text
     assert 'value="assign_to_coordinator"' not in page
     bulk(client, "assign_to_coordinator", [own_case])
     own_case.refresh_from_db()
     assert own_case.assigned_to == coordinator
 
-    client.force_login(lead)
+    staff_login(client, lead)
     assert 'value="assign_to_coordinator"' in client.get(QUEUE).text
     assert bulk(client, "assign_to_coordinator", [own_case, others_case]).status_code == 200
     newcomer = CoordinatorFactory()
@@ -300,7 +301,7 @@ def test_only_leads_bulk_assign_to_a_coordinator(
 
 def test_bulk_re_screen_runs_each_permitted_case(client, coordinator, own_case, others_case):
     Case.objects.filter(pk__in=[own_case.pk, others_case.pk]).update(profile=third_line_dlbcl())
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     messages = messages_of(bulk(client, "rescreen", [own_case, others_case]))
 
@@ -315,7 +316,7 @@ def test_bulk_actions_refuse_more_than_the_limit(client, lead, monkeypatch):
 
     monkeypatch.setattr(case_admin, "BULK_LIMIT", 2)
     selected = [screened_case(assigned_to=None) for _ in range(3)]
-    client.force_login(lead)
+    staff_login(client, lead)
     messages = messages_of(bulk(client, "assign_to_me", selected))
     assert any("at most 2 cases" in m for m in messages)
     assert not Case.objects.filter(assigned_to=lead).exists()

@@ -3,16 +3,19 @@ table, download a document, request records, and (after the patient uploads from
 page) move the case to referred. Screenshots are saved as artifacts."""
 
 import re
+from base64 import b32encode
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from screening.core.roles import sync_roles
 from screening.models import Case, CaseStatus, EventKind, RecordsRequest
 from tests.admin.conftest import screened_case
+from tests.auth import authenticator_for, current_code
 from tests.browser import save_screenshot
 from tests.factories import MINIMAL_PDF, CoordinatorFactory, DocumentFactory
 from tests.rules.profiles import relapsed_b_all_adult
@@ -58,11 +61,14 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     overdue, on_time = cases["overdue"], cases["on_time"]
     page = new_page()
 
-    # Sign in.
+    # Sign in: password, then the code the coordinator's authenticator app shows.
+    authenticator = authenticator_for(cases["coordinator"])
     page.goto(live_server.url + "/admin/")
     page.get_by_label("Username").fill("ines")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    page.get_by_label("Code").fill(current_code(authenticator))
+    page.get_by_role("button", name="Verify").click()
     page.get_by_role("link", name="Case queue").click()
     assert "Not medical advice" in page.locator("#medical-notice").inner_text()
 
@@ -163,6 +169,18 @@ def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
     page.get_by_label("Username").fill(DEMO_LEAD_USERNAME)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # The demo lead's first sign-in enrols an authenticator app from the QR code.
+    page.wait_for_url("**/admin/second-factor/enrol/**")
+    assert page.locator(".nav-qr svg").is_visible()
+    save_screenshot(page, "admin-second-factor-enrol")
+    pending = TOTPDevice.objects.get(user=lead, confirmed=False)
+    assert page.locator("#totp-secret").inner_text().replace(" ", "") == b32encode(
+        pending.bin_key
+    ).decode().rstrip("=")
+    page.get_by_label("Code").fill(current_code(pending))
+    page.get_by_role("button", name="Confirm").click()
+    assert page.locator("#recovery-codes li").count() == 10
+    page.get_by_role("link", name="I have saved them: continue").click()
     page.get_by_role("link", name="Dashboard").first.click()
 
     assert page.get_by_role("heading", name="Coordination dashboard").is_visible()

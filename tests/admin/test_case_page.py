@@ -9,6 +9,7 @@ from screening.models import Case, CaseStatus, DocumentCategory, ScanStatus, Tex
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.triage.actions import add_note
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.factories import DocumentFactory
 from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
 
@@ -27,7 +28,7 @@ def text_of(html: str) -> str:
 
 def test_it_shows_the_profile_in_plain_words(client, coordinator):
     case = screened_case(profile=third_line_dlbcl(), assigned_to=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = text_of(case_page(client, case))
 
     assert "Diagnosis diffuse large B-cell lymphoma" in page
@@ -38,7 +39,7 @@ def test_it_shows_the_profile_in_plain_words(client, coordinator):
 
 def test_it_shows_the_screening_table_criterion_by_criterion_with_citations(client, coordinator):
     case = screened_case(profile=relapsed_b_all_adult(), assigned_to=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = case_page(client, case)
     page = text_of(html)
 
@@ -60,7 +61,7 @@ def test_it_lists_missing_facts_with_the_documents_that_settle_them_and_the_caut
     profile = relapsed_b_all_adult()
     profile["biomarkers"]["cd22_positive"] = None
     case = screened_case(profile=profile, assigned_to=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = text_of(case_page(client, case))
 
     assert "CD22 expression flow cytometry report Besponsa" in page
@@ -82,7 +83,7 @@ def test_it_lists_documents_with_category_size_scan_text_and_a_download_link(
     quarantined = DocumentFactory(
         case=own_case, original_name="virus.pdf", scan_status=ScanStatus.QUARANTINED
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = case_page(client, own_case)
     page = text_of(html)
 
@@ -97,7 +98,7 @@ def test_it_lists_documents_with_category_size_scan_text_and_a_download_link(
 
 def test_the_timeline_has_every_event_note_and_email(client, coordinator, own_case):
     add_note(own_case, "Spoke to the treating team in Leeds.", by=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = text_of(case_page(client, own_case))
 
     timeline = page[page.index("Timeline") :]
@@ -116,7 +117,7 @@ def test_it_shows_the_coordination_details(client, coordinator, own_case):
         interpreter_language="pt",
         travel_needs="Flight from Porto",
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = case_page(client, own_case)
     assert 'value="Dr Aurelia Voss"' in html
     assert 'value="Northshore Cell Therapy Unit"' in html
@@ -127,7 +128,7 @@ def test_it_shows_the_coordination_details(client, coordinator, own_case):
 def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
     client, coordinator, lead, own_case
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     url = reverse("admin:screening_case_change", args=[own_case.pk])
     form = {
         "priority": own_case.priority,
@@ -156,7 +157,7 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
     assert own_case.status == CaseStatus.IN_REVIEW
     assert own_case.assigned_to == coordinator
 
-    client.force_login(lead)
+    staff_login(client, lead)
     history = client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
     assert history.status_code == 200
     assert "target_center" in history.text
@@ -165,7 +166,7 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
 def test_the_history_pages_carry_the_notice_and_are_logged(client, lead, own_case):
     from screening.models import AccessRecord
 
-    client.force_login(lead)
+    staff_login(client, lead)
     listing = client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
     version = own_case.history.first()
     past = client.get(
@@ -179,7 +180,7 @@ def test_the_history_pages_carry_the_notice_and_are_logged(client, lead, own_cas
 
 
 def test_nobody_reverts_a_case_from_its_history(client, lead, own_case):
-    client.force_login(lead)
+    staff_login(client, lead)
     version = own_case.history.first()
     url = reverse("admin:screening_case_simple_history", args=[own_case.pk, version.history_id])
     assert client.post(url, {"status": "closed"}).status_code == 403
@@ -189,6 +190,6 @@ def test_an_unscreened_case_says_so(client, coordinator):
     from tests.factories import CaseFactory
 
     case = CaseFactory(assigned_to=coordinator)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = text_of(case_page(client, case))
     assert "This case has not been screened yet." in page

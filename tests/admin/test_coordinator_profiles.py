@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from screening.models import CoordinatorProfile
+from tests.auth import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def post_profile(client, user, **data):
 def test_a_coordinator_goes_on_leave_but_cannot_touch_a_colleague(
     client, coordinator, other_coordinator
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = post_profile(client, coordinator, languages="en, PT", accepting_cases="")
     assert response.status_code == 302
     profile = CoordinatorProfile.objects.get(user=coordinator)
@@ -32,7 +33,7 @@ def test_a_coordinator_goes_on_leave_but_cannot_touch_a_colleague(
 
 
 def test_a_lead_changes_any_profile_and_bad_language_codes_are_refused(client, lead, coordinator):
-    client.force_login(lead)
+    staff_login(client, lead)
     refused = post_profile(client, coordinator, languages="en, 42!")
     assert refused.status_code == 200
     assert "Not a language code: 42!" in refused.text

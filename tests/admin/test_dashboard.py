@@ -11,6 +11,7 @@ from screening.models import Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.triage.dashboard import dashboard_stats
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.rules.profiles import rr_myeloma_triple_exposed, third_line_dlbcl
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_the_figures_count_open_work_overdue_cases_review_speed_and_products(que
 
 
 def test_leads_see_the_dashboard_as_pictures_with_the_numbers(client, lead, queue_state):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(DASHBOARD)
 
     assert response.status_code == 200
@@ -96,14 +97,14 @@ def test_leads_see_the_dashboard_as_pictures_with_the_numbers(client, lead, queu
 
 
 def test_an_empty_database_draws_empty_charts_without_dividing_by_zero(client, lead):
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(DASHBOARD)
     assert response.status_code == 200
     assert "no case reviewed yet" in response.text
 
 
 def test_coordinators_are_not_shown_the_dashboard_link(client, coordinator, lead):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     assert DASHBOARD not in client.get(reverse("admin:screening_case_changelist")).text
-    client.force_login(lead)
+    staff_login(client, lead)
     assert DASHBOARD in client.get(reverse("admin:screening_case_changelist")).text

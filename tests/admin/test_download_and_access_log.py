@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from screening.models import AccessRecord, CaseStatus, ScanStatus
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.factories import MINIMAL_PDF, DocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_a_download_is_an_attachment_with_nosniff_and_the_stored_bytes(
     client, coordinator, own_case
 ):
     document = DocumentFactory(case=own_case, original_name="Flow report (March).pdf")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
 
     response = client.get(download_url(document), **FROM)
 
@@ -55,7 +56,7 @@ def test_the_file_name_is_made_safe_and_matches_the_detected_type(
     document = DocumentFactory(
         case=own_case, original_name=original_name, content_type=content_type
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(download_url(document))
     assert response["Content-Disposition"] == f'attachment; filename="{expected}"'
     assert "\n" not in response["Content-Disposition"]
@@ -63,7 +64,7 @@ def test_the_file_name_is_made_safe_and_matches_the_detected_type(
 
 def test_a_non_ascii_name_is_encoded_not_mangled(client, coordinator, own_case):
     document = DocumentFactory(case=own_case, original_name="Befund Müller.pdf")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(download_url(document))
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''Befund%20M%C3%BCller.pdf"
@@ -81,7 +82,7 @@ def test_a_quarantined_or_unscanned_file_is_never_sent(
     client, lead, own_case, scan_status, status, text
 ):
     document = DocumentFactory(case=own_case, scan_status=scan_status)
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(download_url(document))
     assert response.status_code == status
     assert text in response.text
@@ -92,14 +93,14 @@ def test_a_quarantined_or_unscanned_file_is_never_sent(
 def test_a_missing_stored_file_is_a_plain_404(client, lead, own_case):
     document = DocumentFactory(case=own_case)
     document.file.storage.delete(document.file.name)
-    client.force_login(lead)
+    staff_login(client, lead)
     response = client.get(download_url(document))
     assert response.status_code == 404
     assert "The stored file is missing" in response.text
 
 
 def test_an_unknown_document_is_a_404(client, lead):
-    client.force_login(lead)
+    staff_login(client, lead)
     assert (
         client.get(reverse("admin:screening_document_download", args=[999999])).status_code == 404
     )
@@ -107,7 +108,7 @@ def test_an_unknown_document_is_a_404(client, lead):
 
 def test_the_document_list_leads_to_the_case_page(client, coordinator, own_case):
     document = DocumentFactory(case=own_case)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     listing = client.get(reverse("admin:screening_document_changelist")).text
     assert document.original_name in listing and download_url(document) in listing
     response = client.get(reverse("admin:screening_document_change", args=[document.pk]))
@@ -119,7 +120,7 @@ def test_the_document_list_leads_to_the_case_page(client, coordinator, own_case)
 
 
 def test_one_case_view_writes_exactly_one_access_record(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.get(reverse("admin:screening_case_change", args=[own_case.pk]), **FROM)
     assert response.status_code == 200
 
@@ -136,7 +137,7 @@ def test_one_case_view_writes_exactly_one_access_record(client, coordinator, own
 
 
 def test_each_view_is_its_own_record(client, coordinator, own_case, others_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     for case in (own_case, others_case, own_case):
         client.get(reverse("admin:screening_case_change", args=[case.pk]))
     assert AccessRecord.objects.filter(case=own_case).count() == 2
@@ -145,7 +146,7 @@ def test_each_view_is_its_own_record(client, coordinator, own_case, others_case)
 
 def test_one_download_writes_exactly_one_access_record(client, coordinator, own_case):
     document = DocumentFactory(case=own_case)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     body_of(client.get(download_url(document), **FROM))
 
     record = AccessRecord.objects.get()
@@ -161,7 +162,7 @@ def test_one_download_writes_exactly_one_access_record(client, coordinator, own_
 def test_refused_views_and_downloads_write_nothing(client, coordinator, personas):
     closed = screened_case(assigned_to=personas.other_coordinator, status=CaseStatus.CLOSED)
     document = DocumentFactory(case=closed)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(reverse("admin:screening_case_change", args=[closed.pk]))
     client.get(download_url(document))
     client.logout()
@@ -170,7 +171,7 @@ def test_refused_views_and_downloads_write_nothing(client, coordinator, personas
 
 
 def test_the_queue_and_the_actions_are_not_case_views(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(reverse("admin:screening_case_changelist"))
     client.post(reverse("admin:screening_case_note", args=[own_case.pk]), {"text": "ok"})
     assert not AccessRecord.objects.exists()
@@ -179,9 +180,9 @@ def test_the_queue_and_the_actions_are_not_case_views(client, coordinator, own_c
 def test_leads_read_the_access_log_and_the_history_view_is_logged_too(
     client, coordinator, lead, own_case
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(reverse("admin:screening_case_change", args=[own_case.pk]), **FROM)
-    client.force_login(lead)
+    staff_login(client, lead)
     client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
 
     log = client.get(reverse("admin:screening_accessrecord_changelist"))
@@ -196,7 +197,7 @@ def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_added(
     client, coordinator, own_case, settings
 ):
     settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(
         reverse("admin:screening_case_change", args=[own_case.pk]),
         REMOTE_ADDR="10.0.0.2",
@@ -206,7 +207,7 @@ def test_behind_the_tls_proxy_the_address_is_the_one_the_proxy_added(
 
 
 def test_without_the_proxy_setting_a_forwarded_header_is_ignored(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     client.get(
         reverse("admin:screening_case_change", args=[own_case.pk]),
         REMOTE_ADDR="203.0.113.7",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from screening.models import Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.factories import CaseFactory
 from tests.rules.profiles import rr_myeloma_triple_exposed, third_line_dlbcl
 
@@ -44,7 +45,7 @@ def test_each_row_has_the_columns_a_coordinator_triages_by(client, coordinator):
     Case.objects.filter(pk=case.pk).update(
         document_count=3, submitted_at=timezone.now() - timedelta(days=4, hours=1)
     )
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     html = queue(client)
     row = html[html.index(case.reference) :]
     row = row[: row.index("</tr>")]
@@ -69,7 +70,7 @@ def test_open_cases_come_overdue_first_then_by_due_time_and_everything_newest_fi
     no_due = screened_case()
     Case.objects.filter(pk=no_due.pk).update(due_at=None)
     closed = set_due(screened_case(status=CaseStatus.CLOSED), days=-9)
-    client.force_login(lead)
+    staff_login(client, lead)
 
     expected = [very_late, late, soon, later, no_due]
     assert references(queue(client)) == [c.reference for c in expected]
@@ -143,13 +144,13 @@ def variety(personas):
     ],
 )
 def test_each_filter_narrows_the_queue(client, lead, personas, variety, query, expected):
-    client.force_login(personas.coordinator if "assigned" in query else lead)
+    staff_login(client, personas.coordinator if "assigned" in query else lead)
     shown = set(references(queue(client, query)))
     assert shown == {variety[name].reference for name in expected}
 
 
 def test_the_filters_offer_products_verdicts_and_countries(client, lead, variety):
-    client.force_login(lead)
+    staff_login(client, lead)
     html = queue(client)
     assert "Kymriah: likely eligible" in html
     assert "Blincyto: needs review" in html
@@ -177,7 +178,7 @@ def test_search_by_reference_email_or_name(client, lead, term, finds):
         first_name="Wilhelmina", last_name="Abernathy-Cole", email="w.abernathy@example.org"
     )
     decoy = screened_case(first_name="Bartholomew", last_name="Smith")
-    client.force_login(lead)
+    staff_login(client, lead)
     term = term.format(
         reference=case.reference,
         reference_lower=case.reference.lower(),
@@ -211,7 +212,7 @@ def many_cases(count, lead, other):
 def test_the_queue_costs_the_same_number_of_queries_for_10_and_100_rows(
     client, lead, other_coordinator, query
 ):
-    client.force_login(lead)
+    staff_login(client, lead)
     counts = {}
     for size in (10, 100):
         Case.objects.all().delete()

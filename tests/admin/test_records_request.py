@@ -22,6 +22,7 @@ from screening.models import (
 )
 from screening.triage.actions import TriageError, request_records
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 from tests.uploads.samples import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +46,7 @@ def status_link(body: str) -> str:
 def test_the_request_form_offers_the_missing_facts_of_the_latest_run(
     client, coordinator, case_missing_cd22
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(reverse("admin:screening_case_change", args=[case_missing_cd22.pk])).text
     form = page[page.index('id="records-form"') :]
     form = form[: form.index("</form>")]
@@ -58,7 +59,7 @@ def test_records_request_round_trip(
     client, coordinator, case_missing_cd22, django_capture_on_commit_callbacks
 ):
     case = case_missing_cd22
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     old_tokens = StatusToken.objects.filter(case=case).count()
 
     response = client.post(
@@ -160,7 +161,7 @@ def test_the_service_refuses_unknown_facts_and_document_types(
 def test_a_request_for_nothing_is_refused_and_nothing_is_sent(
     client, coordinator, case_missing_cd22
 ):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     response = client.post(reverse("admin:screening_case_records", args=[case_missing_cd22.pk]), {})
     assert any(
         "at least one missing fact or document" in str(m)

@@ -8,6 +8,7 @@ from django.urls import reverse
 from screening.core.workflow import ALLOWED_MOVES
 from screening.models import Case, CaseEvent, CaseStatus, EventKind, Outcome
 from tests.admin.conftest import screened_case
+from tests.auth import staff_login
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def post_move(client, case, target, *, reason="checked with the treating team", 
 @pytest.mark.parametrize(("current", "target"), PAIRS)
 def test_each_move_is_made_or_refused_as_the_workflow_says(client, lead, current, target):
     case = screened_case(assigned_to=lead, status=current)
-    client.force_login(lead)
+    staff_login(client, lead)
     outcome = Outcome.NOT_ELIGIBLE if target == S.CLOSED else ""
     events_before = CaseEvent.objects.filter(case=case, kind=EventKind.STATUS_CHANGED).count()
 
@@ -55,7 +56,7 @@ def test_each_move_is_made_or_refused_as_the_workflow_says(client, lead, current
 
 
 def test_a_move_without_a_reason_is_refused(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     messages = post_move(client, own_case, S.REFERRED, reason="   ")
     own_case.refresh_from_db()
     assert own_case.status == S.IN_REVIEW
@@ -63,7 +64,7 @@ def test_a_move_without_a_reason_is_refused(client, coordinator, own_case):
 
 
 def test_closing_needs_an_outcome(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     messages = post_move(client, own_case, S.CLOSED)
     own_case.refresh_from_db()
     assert own_case.status == S.IN_REVIEW
@@ -71,7 +72,7 @@ def test_closing_needs_an_outcome(client, coordinator, own_case):
 
 
 def test_closing_with_an_outcome_records_it(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     post_move(client, own_case, S.CLOSED, outcome=Outcome.WITHDRAWN, reason="family withdrew")
     own_case.refresh_from_db()
     assert (own_case.status, own_case.outcome) == (S.CLOSED, Outcome.WITHDRAWN)
@@ -79,7 +80,7 @@ def test_closing_with_an_outcome_records_it(client, coordinator, own_case):
 
 
 def test_a_nonsense_status_is_refused_plainly(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     messages = post_move(client, own_case, "teleported")
     own_case.refresh_from_db()
     assert own_case.status == S.IN_REVIEW
@@ -88,7 +89,7 @@ def test_a_nonsense_status_is_refused_plainly(client, coordinator, own_case):
 
 def test_the_page_offers_only_the_moves_the_workflow_allows(client, coordinator):
     case = screened_case(assigned_to=coordinator, status=S.AWAITING_REVIEW)
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     page = client.get(reverse("admin:screening_case_change", args=[case.pk])).text
     form = page[page.index('id="move-form"') : page.index("</form>", page.index('id="move-form"'))]
     offered = {v for v in S.values if f'value="{v}"' in form}
@@ -96,7 +97,7 @@ def test_the_page_offers_only_the_moves_the_workflow_allows(client, coordinator)
 
 
 def test_two_moves_from_the_same_page_do_not_both_happen(client, coordinator, own_case):
-    client.force_login(coordinator)
+    staff_login(client, coordinator)
     post_move(client, own_case, S.REFERRED)
     messages = post_move(client, own_case, S.AWAITING_REVIEW)
     assert Case.objects.get(pk=own_case.pk).status == S.REFERRED

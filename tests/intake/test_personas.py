@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from screening.models import Case
+from tests.auth import staff_login
 from tests.factories import CoordinatorFactory
 from tests.intake.helpers import ABOUT, post_step, step_url, submit, walk_to_review
 
@@ -88,6 +89,6 @@ def test_another_browser_never_sees_a_draft_in_progress(client):
 def test_a_signed_in_coordinator_uses_the_form_like_anyone(
     client, django_capture_on_commit_callbacks
 ):
-    client.force_login(CoordinatorFactory())
+    staff_login(client, CoordinatorFactory())
     case, status_url = send_case(client, django_capture_on_commit_callbacks)
     assert case.reference and status_url

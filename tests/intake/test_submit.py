@@ -434,7 +434,7 @@ def test_the_rate_limit_counts_in_the_real_cache(settings, django_capture_on_com
 
 
 def test_behind_a_proxy_the_last_forwarded_address_counts(settings, rf):
-    from screening.intake.views import client_ip
+    from screening.core.addresses import client_key as client_ip
 
     request = rf.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 192.0.2.9")
     assert client_ip(request) == "10.0.0.1"

@@ -17,7 +17,9 @@ class Command(BaseCommand):
                     self.style.SUCCESS(
                         f"Created demo {role}: username={username} password={password}\n"
                         "This password is shown only once. Reset it with "
-                        f"`python manage.py changepassword {username}`."
+                        f"`python manage.py changepassword {username}`.\n"
+                        "The first sign-in sets up an authenticator app (scan the QR code "
+                        "shown) and gives ten single-use recovery codes."
                     )
                 )
             else:
