@@ -8,6 +8,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from screening.core.profile_fields import DISEASE_SHORT
 from screening.models import Case, CaseStatus, ProductVerdict
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
@@ -15,26 +16,6 @@ from screening.rules.vocabulary import DIAGNOSES
 
 OPEN = "open"
 ALL = "all"
-
-# The names coordinators use for each diagnosis code (the queue column and the filter).
-DISEASE_SHORT = {
-    "b_all": "B-ALL",
-    "t_all": "T-ALL",
-    "aml": "AML",
-    "mpal": "MPAL",
-    "cll": "CLL",
-    "sll": "SLL",
-    "dlbcl": "DLBCL",
-    "hgbcl": "HGBCL",
-    "pmbcl": "PMBCL",
-    "lbcl_other": "LBCL (other)",
-    "fl": "FL",
-    "mcl": "MCL",
-    "mzl": "MZL",
-    "mm": "Myeloma",
-    "pcnsl": "PCNSL",
-    "unsure": _("Not sure"),
-}
 
 
 def is_open():

@@ -3,7 +3,7 @@ how a value reads in words, and how amendments lay over the profile derived from
 
 Built from the rules' vocabulary (screening/rules/vocabulary.py, the case schema's
 contract), so a field or value added there appears here, in the amendment form and in the
-case file without another list to keep in step. Plain Python: no database access.
+case file without another list to keep in step. No database access.
 
 A field is named by its dotted schema path: `age_years`, `biomarkers.cd22_positive`,
 `prior_therapies`.
@@ -14,6 +14,8 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.translation import gettext_lazy
 
 from screening.rules.profile import (
     MAX_AGE_YEARS,
@@ -61,6 +63,26 @@ class ProfileField:
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
+
+# The names coordinators use for each diagnosis code (the queue, its filter, priority reasons).
+DISEASE_SHORT = {
+    "b_all": "B-ALL",
+    "t_all": "T-ALL",
+    "aml": "AML",
+    "mpal": "MPAL",
+    "cll": "CLL",
+    "sll": "SLL",
+    "dlbcl": "DLBCL",
+    "hgbcl": "HGBCL",
+    "pmbcl": "PMBCL",
+    "lbcl_other": "LBCL (other)",
+    "fl": "FL",
+    "mcl": "MCL",
+    "mzl": "MZL",
+    "mm": "Myeloma",
+    "pcnsl": "PCNSL",
+    "unsure": gettext_lazy("Not sure"),
+}
 
 # How a biomarker reads in a sentence, true first: "CD22 positive" / "CD22 negative".
 BIOMARKER_PHRASES = {

@@ -171,6 +171,28 @@ PROFILES = [
     _patient(55, "dlbcl", "relapsed", 1, RCHOP),
     _patient(38, "b_all", "refractory", 1, CHEMO, {"cd19_positive": True}),
     _patient(69, "mm", "relapsed", None, ("imid", "proteasome_inhibitor")),
+    # Earlier in the disease, as many who ask are: nothing time-critical for the coordinator.
+    _patient(52, "dlbcl", "newly_diagnosed", 0, ()),
+    _patient(63, "fl", "relapsed", 1, RCHOP),
+    _patient(58, "mm", "newly_diagnosed", 0, ()),
+    _patient(41, "aml", "first_remission", 1, CHEMO, {"kmt2a_rearranged": False}),
+    _patient(74, "cll", "relapsed", 1, ("btk_inhibitor",)),
+    _patient(66, "dlbcl", "first_remission", 1, RCHOP),
+    _patient(70, "mzl", "relapsed", 2, ("chemotherapy", "anti_cd20")),
+    _patient(
+        27,
+        "b_all",
+        "first_remission",
+        1,
+        CHEMO,
+        B_ALL,
+        mrd_percent=0.0,
+        in_consolidation_phase=False,
+    ),  # fmt: skip
+    _patient(35, "pmbcl", "first_remission", 1, RCHOP),
+    _patient(
+        61, "mm", "relapsed", 1, ("imid", "proteasome_inhibitor"), lenalidomide_refractory=False
+    ),  # fmt: skip
 ]
 
 # What happens to each demo case after screening, by position (the rest wait for review).

@@ -1,16 +1,27 @@
 """How urgent a case is, and when a coordinator should have looked at it.
 
-The rules are data (below) read by one function, so they can be read, changed and tested in
-one place:
+Priority says how fast the coordinator must act, from two things the screening knows: how fast
+the disease moves in its current state, and whether an approved product is an option to act
+on. The rules are data (PRIORITY_RULES, first match wins) read by one function, and every
+decision carries a one-line reason naming the rule, the disease, its status and the products:
 
-1. A base priority from the disease: relapsed or refractory acute leukemia is urgent;
-   relapsed or refractory aggressive lymphoma is high; everything else is standard.
-2. A product that the screening finds likely eligible raises the priority one level
-   (standard → high → urgent): there is a concrete option to move on.
-3. The due time is the end of a business day (17:00, Monday to Friday, in settings.TIME_ZONE;
-   there is no holiday calendar yet) counted from the day the clock starts: urgent → the next
-   business day, high → the second, standard → the third. A case submitted on Friday or at
-   the weekend that is urgent is due Monday 17:00.
+- **Urgent** (due the next business day): acute leukemia (B-ALL, T-ALL, AML, MPAL) that is
+  refractory, in a second or later relapse or relapsed after a transplant, with a product
+  likely eligible or needing review. The disease moves in days, the options are narrowing,
+  and a CAR-T takes three to six weeks to make.
+- **High** (second business day): any other relapsed or refractory acute leukemia (a first
+  relapse, or no approved product: trials and the treating team's plan still need a prompt
+  answer); relapsed or refractory aggressive lymphoma (DLBCL, HGBCL, PMBCL, other LBCL, MCL,
+  PCNSL) or myeloma with a product likely eligible (a manufacturing slot and a referral are
+  the next steps); MRD-positive B-ALL in remission with a product likely eligible (treatment
+  works best before the relapse).
+- **Standard** (third business day): everything else: indolent lymphomas and CLL, remission,
+  newly diagnosed disease, and relapsed disease with nothing likely eligible yet (the
+  coordinator asks for the missing facts in the normal course).
+
+The due time is the end of a business day (17:00, Monday to Friday, in settings.TIME_ZONE;
+there is no holiday calendar yet) counted from the day the clock starts. A case submitted on
+Friday or at the weekend that is urgent is due Monday 17:00.
 
 Re-screening only ever raises a priority (a coordinator may have raised it by hand), and a
 raised priority never pushes the due time later.
@@ -24,14 +35,25 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from screening.core.profile_fields import DISEASE_SHORT
 from screening.core.timeline import record_event
 from screening.models import Case, EventKind, Priority
 from screening.rules.data.products import PRODUCTS
-from screening.rules.results import ELIGIBLE
-from screening.rules.vocabulary import RELAPSED_OR_REFRACTORY
+from screening.rules.results import ELIGIBLE, NEEDS_REVIEW
+from screening.rules.vocabulary import DISEASE_STATUSES, RELAPSED_OR_REFRACTORY
 
 ACUTE_LEUKEMIAS = frozenset({"b_all", "t_all", "aml", "mpal"})
 AGGRESSIVE_LYMPHOMAS = frozenset({"dlbcl", "hgbcl", "pmbcl", "lbcl_other", "mcl", "pcnsl"})
+MULTIPLY_RELAPSED_OR_REFRACTORY = frozenset(
+    {"refractory", "second_or_later_relapse", "relapsed_after_transplant"}
+)
+MRD_POSITIVE_REMISSION = frozenset(
+    {"first_remission_mrd_positive", "second_remission_mrd_positive"}
+)
+
+# What a rule needs from the screening: a product likely eligible; a product likely
+# eligible or needing review (an option to check); or nothing.
+LIKELY, OPTION, ANYTHING = "likely", "option", "anything"
 
 
 @dataclass(frozen=True)
@@ -39,6 +61,7 @@ class PriorityRule:
     priority: int
     diagnoses: frozenset[str]
     statuses: frozenset[str]
+    needs: str
     reason: str
 
 
@@ -47,19 +70,40 @@ PRIORITY_RULES = (
     PriorityRule(
         Priority.URGENT,
         ACUTE_LEUKEMIAS,
+        MULTIPLY_RELAPSED_OR_REFRACTORY,
+        OPTION,
+        "Refractory or multiply relapsed acute leukemia with a product to act on",
+    ),
+    PriorityRule(
+        Priority.HIGH,
+        ACUTE_LEUKEMIAS,
         RELAPSED_OR_REFRACTORY,
+        ANYTHING,
         "Relapsed or refractory acute leukemia",
     ),
     PriorityRule(
         Priority.HIGH,
         AGGRESSIVE_LYMPHOMAS,
         RELAPSED_OR_REFRACTORY,
-        "Relapsed or refractory aggressive lymphoma",
+        LIKELY,
+        "Relapsed or refractory aggressive lymphoma with a product likely eligible",
+    ),
+    PriorityRule(
+        Priority.HIGH,
+        frozenset({"mm"}),
+        RELAPSED_OR_REFRACTORY,
+        LIKELY,
+        "Relapsed or refractory myeloma with a product likely eligible",
+    ),
+    PriorityRule(
+        Priority.HIGH,
+        frozenset({"b_all"}),
+        MRD_POSITIVE_REMISSION,
+        LIKELY,
+        "MRD-positive B-ALL in remission with a product likely eligible",
     ),
 )
-BASE_REASON = "Standard"
-# How many levels a likely-eligible product raises the priority.
-LIKELY_ELIGIBLE_RAISE = 1
+BASE_REASON = "No time-critical finding"
 
 # Business days from the start day to the due day, per priority.
 DUE_BUSINESS_DAYS = {Priority.URGENT: 1, Priority.HIGH: 2, Priority.STANDARD: 3}
@@ -73,21 +117,48 @@ class PriorityDecision:
     reason: str
 
 
+def _brands(verdicts: dict[str, str], verdict: str) -> list[str]:
+    return [PRODUCTS[key].brand for key, v in verdicts.items() if v == verdict and key in PRODUCTS]
+
+
+def _options_text(likely: list[str], review: list[str]) -> str:
+    if likely:
+        return "likely eligible: " + ", ".join(likely)
+    if review:
+        return "needs review: " + ", ".join(review)
+    return "nothing likely eligible"
+
+
+def _meets(needs: str, likely: list[str], review: list[str]) -> bool:
+    if needs == LIKELY:
+        return bool(likely)
+    if needs == OPTION:
+        return bool(likely or review)
+    return True
+
+
 def assess_priority(profile: dict, verdicts: dict[str, str]) -> PriorityDecision:
-    """The priority and its reason for a screening profile and its product verdicts."""
+    """The priority and its one-line reason for a screening profile and its product verdicts,
+    e.g. 'Refractory or multiply relapsed acute leukemia with a product to act on (B-ALL,
+    refractory); likely eligible: Tecartus, Aucatzyl'."""
     diagnosis = (profile or {}).get("diagnosis")
     status = (profile or {}).get("disease_status")
-    priority, reasons = Priority.STANDARD, []
+    likely, review = _brands(verdicts, ELIGIBLE), _brands(verdicts, NEEDS_REVIEW)
+    priority, summary = Priority.STANDARD, BASE_REASON
     for rule in PRIORITY_RULES:
-        if diagnosis in rule.diagnoses and status in rule.statuses:
-            priority, reasons = rule.priority, [rule.reason]
+        if (
+            diagnosis in rule.diagnoses
+            and status in rule.statuses
+            and _meets(rule.needs, likely, review)
+        ):
+            priority, summary = rule.priority, rule.reason
             break
-    likely = [PRODUCTS[key].brand for key, verdict in verdicts.items() if verdict == ELIGIBLE]
-    if likely:
-        priority = max(Priority.URGENT, priority - LIKELY_ELIGIBLE_RAISE)
-        reasons.append("likely eligible: " + ", ".join(likely))
-    reason = "; ".join(reasons) if reasons else BASE_REASON
-    return PriorityDecision(int(priority), reason[:1].upper() + reason[1:300])
+    if diagnosis is None and not verdicts:
+        return PriorityDecision(int(priority), f"{BASE_REASON} (not screened automatically)")
+    disease = str(DISEASE_SHORT.get(diagnosis, "diagnosis unknown"))
+    state = DISEASE_STATUSES.get(status, "status unknown")
+    reason = f"{summary} ({disease}, {state}); {_options_text(likely, review)}"
+    return PriorityDecision(int(priority), reason[:300])
 
 
 def is_business_day(day: dt.date) -> bool:

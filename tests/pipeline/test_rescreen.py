@@ -100,7 +100,10 @@ def test_rescreening_records_each_change_and_raises_the_priority(screened_under_
     )
     assert event.data["changes"] == {"abecma": ["not_eligible", "eligible"]}
     assert case.priority == Priority.HIGH
-    assert case.priority_reason == "Likely eligible: Abecma"
+    assert case.priority_reason == (
+        "Relapsed or refractory myeloma with a product likely eligible (Myeloma, refractory "
+        "(not responding to treatment)); likely eligible: Abecma"
+    )
     assert case.due_at <= old_due
     raised = CaseEvent.objects.filter(case=case, kind=EventKind.PRIORITISED).last()
     assert raised.message.startswith("Priority raised: Standard → High")

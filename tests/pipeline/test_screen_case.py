@@ -35,9 +35,9 @@ def test_it_screens_prioritises_assigns_and_notifies_a_case(coordinator, setting
     case.refresh_from_db()
     assert case.status == CaseStatus.AWAITING_REVIEW
     assert case.latest_run.verdicts["kymriah"] == "eligible"
-    assert case.priority == Priority.URGENT  # R/R aggressive lymphoma, raised by Kymriah & co
+    assert case.priority == Priority.HIGH  # R/R aggressive lymphoma with Kymriah & co likely
     assert case.priority_reason.startswith("Relapsed or refractory aggressive lymphoma")
-    assert case.due_at == due_time(case.submitted_at, Priority.URGENT)
+    assert case.due_at == due_time(case.submitted_at, Priority.HIGH)
     assert case.assigned_to == coordinator
     assert kinds(case) == [
         EventKind.SCREENING_STARTED,
