@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     # Sign-in lockout (per user and per address).
     "axes",
+    # The referring hospitals' API (screening/api/) and its OpenAPI schema and docs page.
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "screening",
 ]
 
@@ -247,6 +251,49 @@ RATELIMIT_IP_META_KEY = "screening.core.addresses.client_key"
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"] + (
     [] if REDIS_URL else ["django_ratelimit.E003"]
 )
+
+# --- API for referring organisations (screening/api/, README "API") ---------------------------
+# Calls per key (and, before a key is known, per client address): django-ratelimit in the cache.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/m")
+# Largest JSON or FHIR body; documents are limited by MAX_UPLOAD_BYTES / MAX_REQUEST_BYTES.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=2 * 1024 * 1024)
+# Profiles in one stateless screening call.
+API_SCREEN_MAX_PROFILES = 500
+# Webhooks go to HTTPS endpoints only; plain http to a loopback address (127.0.0.1, ::1,
+# localhost) is allowed only in development and in the tests, which receive webhooks on a
+# local server.
+WEBHOOK_ALLOW_LOOPBACK_HTTP = DEBUG
+# Seconds a webhook endpoint may take to answer before the attempt counts as failed.
+WEBHOOK_TIMEOUT = 10
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["screening.api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["screening.api.auth.HasScope"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": [],
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Navigator API",
+    "DESCRIPTION": (
+        "For referring hospitals: submit cases (JSON or a FHIR R4 bundle) and their documents, "
+        "read back their status and screening, receive signed webhooks, and screen profiles "
+        "without storing them. Navigator informs; it never gives medical advice."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    # The docs page's files come from the drf-spectacular-sidecar package via our own static
+    # files: nothing is loaded from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+}
 
 # --- Email ----------------------------------------------------------------------------------
 # e.g. smtp+tls://user:password@smtp.example.org:587 ; the default prints mail to the console.

@@ -9,7 +9,15 @@ class ScreeningConfig(AppConfig):
 
     def ready(self):
         # Registers the configuration checks (eager tasks, private media placement).
+        from django.db.models.signals import post_save
+
         from screening import checks  # noqa: F401
+        from screening.models import CaseEvent
+        from screening.notify.webhooks import on_case_event
+
+        # Status changes and records requests of API-submitted cases queue a webhook in the
+        # same transaction; the workflow itself knows nothing of webhooks.
+        post_save.connect(on_case_event, sender=CaseEvent, dispatch_uid="webhooks-on-case-event")
 
 
 class NavigatorAdminConfig(admin_apps.AdminConfig):

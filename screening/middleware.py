@@ -23,7 +23,19 @@ FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
 
 def too_large_response(request, reason: str):
-    """The 413 page: what the limits are and what to do, in plain words."""
+    """The 413 page: what the limits are and what to do, in plain words (JSON under /api/)."""
+    if request.path.startswith("/api/"):
+        from screening.api.errors import json_error_response
+
+        response = json_error_response(
+            413,
+            None,
+            "too_large",
+            f"The request is over the limit ({filesizeformat(settings.MAX_REQUEST_BYTES)} in "
+            f"all, {filesizeformat(max_upload_bytes())} a file). Nothing was saved.",
+        )
+        response["Content-Length"] = str(len(response.content))
+        return response
     context = {
         "reason": reason,
         "max_file": filesizeformat(max_upload_bytes()),

@@ -74,6 +74,14 @@ def notify_coordinator_task(notification_id: int) -> None:
     deliver_notification(notification_id)
 
 
+@shared_task(name="screening.deliver_webhook_task", **PIPELINE_TASK)
+def deliver_webhook_task(delivery_id: int) -> None:
+    """POST one signed webhook unless it was delivered or is not due; see notify.webhooks."""
+    from screening.notify.webhooks import deliver_webhook
+
+    deliver_webhook(delivery_id)
+
+
 @shared_task(name="screening.process_document_task", **PIPELINE_TASK)
 def process_document_task(document_id: int) -> None:
     """Virus-scan an uploaded document and extract its text; see documents_processing."""

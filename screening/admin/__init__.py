@@ -1,13 +1,20 @@
 """The staff side of Navigator, in the Django admin: the case queue and case page
 (cases.py), documents and their download (documents.py), the access log (access_log.py),
-coordinators' profiles (coordinators.py) and the leads' dashboard (dashboard.py).
+coordinators' profiles (coordinators.py), the leads' dashboard (dashboard.py), and referring
+organisations with their API keys and webhooks (organisations.py).
 
 Importing the modules registers their ModelAdmins with the default admin site."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from screening.admin import access_log, cases, coordinators, documents  # noqa: F401
+from screening.admin import (  # noqa: F401
+    access_log,
+    cases,
+    coordinators,
+    documents,
+    organisations,
+)
 
 admin.site.site_header = _("Navigator coordination")
 admin.site.site_title = _("Navigator")

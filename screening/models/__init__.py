@@ -13,6 +13,15 @@ from screening.models.documents import (
 )
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
 from screening.models.notifications import Notification, NotificationState
+from screening.models.organisations import (
+    ApiKey,
+    ApiSubmission,
+    IdempotencyRecord,
+    Organisation,
+    Scope,
+    WebhookDelivery,
+    WebhookState,
+)
 from screening.models.runs import ProductVerdict, ScreeningRun
 from screening.models.timeline import CaseEvent, EventKind
 
@@ -20,6 +29,8 @@ __all__ = [
     "AccessRecord",
     "Amendment",
     "AmendmentSource",
+    "ApiKey",
+    "ApiSubmission",
     "Case",
     "CaseEvent",
     "CaseStatus",
@@ -28,9 +39,11 @@ __all__ = [
     "Document",
     "DocumentCategory",
     "EventKind",
+    "IdempotencyRecord",
     "IntakeDraft",
     "Note",
     "Notification",
+    "Organisation",
     "NotificationState",
     "Outcome",
     "Priority",
@@ -38,9 +51,12 @@ __all__ = [
     "RecordsRequest",
     "ResumeLink",
     "ScanStatus",
+    "Scope",
     "ScreeningRun",
     "StatusToken",
     "SubmitterRole",
     "TextStatus",
+    "WebhookDelivery",
+    "WebhookState",
     "private_storage",
 ]

@@ -8,11 +8,14 @@ class AccessRecord(models.Model):
     class Action(models.TextChoices):
         VIEW_CASE = "view_case", "Viewed case"
         DOWNLOAD = "download", "Downloaded document"
+        API_READ = "api_read", "Read through the API"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)
     case = models.ForeignKey("screening.Case", null=True, on_delete=models.SET_NULL)
     document = models.ForeignKey("screening.Document", null=True, on_delete=models.SET_NULL)
+    # Reads through the API (screening/api/) name the key, and so the organisation, not a user.
+    api_key = models.ForeignKey("screening.ApiKey", null=True, on_delete=models.SET_NULL)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
@@ -21,4 +24,5 @@ class AccessRecord(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.user} {self.action} {self.at:%Y-%m-%d %H:%M}"
+        who = self.user if self.user_id or not self.api_key_id else self.api_key
+        return f"{who} {self.action} {self.at:%Y-%m-%d %H:%M}"

@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 LEAD_GROUP = "Lead"
 SOURCE = "status_page"
+# Documents a referring organisation sends through the API (screening/api/) take the same path.
+API_SOURCE = "api"
 
 
 class CaseClosedForUploads(ValueError):
@@ -86,8 +88,11 @@ def records_recipients(case: Case) -> list[str]:
     return list(dict.fromkeys(leads))
 
 
-def receive_records(case: Case, uploads: Sequence[tuple[str, CheckedUpload]]) -> list:
-    """Store documents the person sent from their status page; see the module doc.
+def receive_records(
+    case: Case, uploads: Sequence[tuple[str, CheckedUpload]], *, source: str = SOURCE
+) -> list:
+    """Store documents the person sent from their status page (or their referring organisation
+    sent through the API, `source="api"`); see the module doc.
 
     `uploads` are (category, CheckedUpload) pairs, all already checked. Raises UploadRejected
     (too many files; nothing is stored) or CaseClosedForUploads. Returns the new Documents.
@@ -108,15 +113,21 @@ def receive_records(case: Case, uploads: Sequence[tuple[str, CheckedUpload]]) ->
             raise too_many_files(uploads[max(room, 0)][1].name)
 
         documents = [
-            store_upload(checked, category=category, case=locked, source=SOURCE)
+            store_upload(checked, category=category, case=locked, source=source)
             for category, checked in uploads
         ]
-        data = {"documents": [d.pk for d in documents], "count": len(documents)}
+        data = {"documents": [d.pk for d in documents], "count": len(documents), "source": source}
+        by_organisation = source == API_SOURCE
         if locked.status != CaseStatus.RECORDS_REQUESTED:
             record_event(
                 locked,
                 EventKind.DOCUMENT_UPLOADED,
-                _("%(n)d document(s) added from the status page.") % {"n": len(documents)},
+                (
+                    _("%(n)d document(s) added by the referring organisation.")
+                    if by_organisation
+                    else _("%(n)d document(s) added from the status page.")
+                )
+                % {"n": len(documents)},
                 data=data,
                 patient_visible=True,
             )
@@ -127,7 +138,13 @@ def receive_records(case: Case, uploads: Sequence[tuple[str, CheckedUpload]]) ->
             locked.records_requests.filter(fulfilled_at__isnull=True).values_list("pk", flat=True)
         )
         RecordsRequest.objects.filter(pk__in=fulfilled).update(fulfilled_at=now)
-        moved = move_case(locked, CaseStatus.IN_REVIEW, reason="patient uploaded requested records")
+        moved = move_case(
+            locked,
+            CaseStatus.IN_REVIEW,
+            reason="referring organisation sent requested records"
+            if by_organisation
+            else "patient uploaded requested records",
+        )
         event = record_event(
             moved,
             EventKind.RECORDS_RECEIVED,

@@ -174,6 +174,12 @@ def event_text(event: CaseEvent) -> str:
             count,
         ) % {"n": count}
     if event.kind == EventKind.DOCUMENT_UPLOADED:
+        if data.get("source") == "api":
+            return ngettext(
+                "Your referring hospital sent %(n)d document.",
+                "Your referring hospital sent %(n)d documents.",
+                count,
+            ) % {"n": count}
         return ngettext("You added %(n)d document.", "You added %(n)d documents.", count) % {
             "n": count
         }

@@ -10,7 +10,8 @@ message, a Redis restart, a crashed worker or an enqueue that never happened lef
   another assignment attempt;
 - outbox emails still pending, or claimed by a delivery that died (a claim older than
   notifications.CLAIM_STALE_AFTER, 2 minutes), are delivered again;
-- documents never processed are enqueued again.
+- documents never processed are enqueued again;
+- webhooks whose next attempt is due (or whose sender died) are handed out again.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from django.utils import timezone
 from screening.jobs import enqueue
 from screening.models import Case, CaseEvent, CaseStatus, Document, EventKind
 from screening.notify.outbox import overdue_notifications
+from screening.notify.webhooks import due_webhook_deliveries
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES, assign_new_case
 
 logger = logging.getLogger(__name__)
@@ -41,11 +43,13 @@ class SweepReport:
     assigned: int = 0
     notifications: int = 0
     documents: int = 0
+    webhooks: int = 0
 
     def __str__(self) -> str:
         return (
             f"re-enqueued {self.cases} case(s), {self.notifications} email(s), "
-            f"{self.documents} document(s); assigned {self.assigned} case(s)"
+            f"{self.documents} document(s), {self.webhooks} webhook(s); "
+            f"assigned {self.assigned} case(s)"
         )
 
 
@@ -105,6 +109,12 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         enqueue("screening.process_document_task", document_id)
         report.documents += 1
 
+    for delivery_id in list(due_webhook_deliveries()[:BATCH]):
+        enqueue("screening.deliver_webhook_task", delivery_id)
+        report.webhooks += 1
+
     if report.cases or report.assigned or report.notifications or report.documents:
         logger.warning("Sweeper: %s", report)
+    elif report.webhooks:
+        logger.info("Sweeper: %s", report)
     return report

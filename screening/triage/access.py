@@ -80,15 +80,39 @@ def record_access(
     case: Case | None = None,
     document: Document | None = None,
     request=None,
+    api_key=None,
 ) -> AccessRecord:
-    """Write one access-log row: who, when, which case or file, and from where."""
+    """Write one access-log row: who (a user, or an organisation's API key), when, which case
+    or file, and from where."""
     if document is not None and case is None:
         case = document.case
     return AccessRecord.objects.create(
-        user=user if user is not None and user.is_authenticated else None,
-        action=action,
-        case=case,
-        document=document,
-        ip_address=client_address(request) if request is not None else None,
-        user_agent=(request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[:300],
+        **_access_fields(user, action, case, document, request, api_key)
     )
+
+
+def record_api_reads(api_key, cases, *, request=None) -> int:
+    """One access-log row per case an organisation read through the API (a list counts as a
+    read of every case in it)."""
+    rows = [
+        AccessRecord(
+            **_access_fields(None, AccessRecord.Action.API_READ, case, None, request, api_key)
+        )
+        for case in cases
+    ]
+    AccessRecord.objects.bulk_create(rows)
+    return len(rows)
+
+
+def _access_fields(user, action, case, document, request, api_key) -> dict:
+    return {
+        "user": user if user is not None and user.is_authenticated else None,
+        "api_key": api_key,
+        "action": action,
+        "case": case,
+        "document": document,
+        "ip_address": client_address(request) if request is not None else None,
+        "user_agent": (request.META.get("HTTP_USER_AGENT", "") if request is not None else "")[
+            :300
+        ],
+    }
