@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | clean"
+	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -65,6 +65,11 @@ bench-intake: $(STAMP)
 
 bench-queue: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/queue.py $(BENCH_ARGS)
+
+# The API's case submission (JSON, FHIR) and stateless screening against the form's submit
+# (its own SQLite under var/bench/, or DATABASE_URL with your own database name).
+bench-api: $(STAMP)
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/api.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

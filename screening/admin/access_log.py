@@ -15,11 +15,20 @@ def can_read_access_log(user) -> bool:
 
 @admin.register(AccessRecord)
 class AccessRecordAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "action", "case_link", "document", "ip_address", "user_agent")
+    list_display = (
+        "at",
+        "user",
+        "api_key",
+        "action",
+        "case_link",
+        "document",
+        "ip_address",
+        "user_agent",
+    )
     list_filter = ("action",)
     search_fields = ("=case__reference", "user__username")
     search_help_text = gettext_lazy("Exact case reference, or a username.")
-    list_select_related = ("user", "case", "document")
+    list_select_related = ("user", "api_key__organisation", "case", "document")
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 100

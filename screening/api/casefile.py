@@ -15,9 +15,9 @@ from __future__ import annotations
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.urls import reverse
 
-from screening.models import Case, CaseStatus, Document, DocumentCategory, EventKind, RecordsRequest
+from screening.models import Case, CaseStatus, Document, EventKind, RecordsRequest
+from screening.notify.webhooks import requested_document, requested_fact
 from screening.patient.status_page import STATUS_TEXT, plain_screening
-from screening.rules.facts import DOCUMENTS, FACT_NAMES
 from screening.triage.actions import missing_facts
 
 UPDATE_KINDS = (
@@ -65,15 +65,6 @@ def updated_cases(organisation, since) -> list[Case]:
     if since is not None:
         cases = cases.filter(last_update__gte=since)
     return list(cases.order_by("last_update", "pk")[:LIST_LIMIT])
-
-
-def requested_fact(name: str) -> dict:
-    return {"field": name, "fact": FACT_NAMES.get(name, name), "document": DOCUMENTS.get(name, "")}
-
-
-def requested_document(category: str) -> dict:
-    label = DocumentCategory(category).label if category in DocumentCategory.values else category
-    return {"category": category, "label": str(label)}
 
 
 def _coordinator(case: Case) -> dict | None:

@@ -229,3 +229,14 @@ def test_a_malformed_bundle_is_refused_with_the_field_and_reason_and_nothing_sto
     assert problems and all(p["field"] for p in problems)
     assert code in {p["code"] for p in problems}
     assert not Case.objects.exists()
+
+
+def test_a_bundle_declared_as_another_fhir_version_is_refused(api):
+    response = api.post(
+        "/api/v1/cases/fhir",
+        wrapped(BUNDLES["aml_npm1"]),
+        content_type="application/fhir+json; fhirVersion=5.0",
+    )
+    assert response.status_code == 415
+    assert errors(response)[0]["code"] == "fhir_version"
+    assert not Case.objects.exists()

@@ -35,7 +35,9 @@ def test_the_openapi_schema_is_valid_openapi_3_and_covers_every_endpoint(client)
         "/api/v1/webhook",
         "/api/v1/consent",
     } <= set(schema["paths"])
+    assert schema["components"]["securitySchemes"]["ApiKey"]["scheme"] == "bearer"
     submit = schema["paths"]["/api/v1/cases"]["post"]
+    assert submit["security"] == [{"ApiKey": []}]
     assert "Idempotency-Key" in {p["name"] for p in submit["parameters"]}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 
-from screening.api.errors import ApiError, flatten
+from screening.api.errors import ApiError, error, flatten
 from screening.api.serializers import (
     ConsentSerializer,
     ContactSerializer,
@@ -24,6 +24,18 @@ from screening.api.views.cases import (
 from screening.core.idempotency import fingerprint
 from screening.intake.fhir import InvalidBundle, map_bundle
 from screening.models import ApiSubmission, Scope
+
+# R4 (4.0.x) and R4B (4.3.x), whose resources used here are the same.
+FHIR_VERSIONS = ("4.0", "4.3")
+
+
+def _fhir_version(content_type: str) -> str:
+    """The fhirVersion parameter of a FHIR media type, if any."""
+    for part in content_type.split(";")[1:]:
+        name, _, value = part.strip().partition("=")
+        if name.strip().lower() == "fhirversion":
+            return value.strip().strip('"')
+    return ""
 
 
 class FhirJSONParser(StrictJSONParser):
@@ -53,6 +65,18 @@ class FhirCasesView(ApiView):
         responses={201: FhirCaseCreatedSerializer, 422: ErrorsSerializer},
     )
     def post(self, request):
+        version = _fhir_version(request.META.get("CONTENT_TYPE", ""))
+        if version and not version.startswith(FHIR_VERSIONS):
+            raise ApiError(
+                415,
+                [
+                    error(
+                        "Content-Type",
+                        "fhir_version",
+                        f"Only FHIR R4 is read (fhirVersion=4.0); this says fhirVersion={version}.",
+                    )
+                ],
+            )
         serializer = FhirSubmissionSerializer(data=request.data)
         if not serializer.is_valid():
             raise ApiError(422, flatten(serializer.errors))

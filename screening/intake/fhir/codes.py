@@ -10,6 +10,8 @@ system NAVIGATOR_FACTS is used, and the README documents it for integrators.
 
 from __future__ import annotations
 
+from screening.intake.derivation import STATUSES
+
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -94,17 +96,7 @@ NAVIGATOR_FACT_CODES: dict[str, str] = {
     "no-satisfactory-alternative": "no_satisfactory_alternative",
 }
 # The disease statuses as the intake asks them (screening/intake/forms/status.py).
-NAVIGATOR_STATUS_CODES = frozenset(
-    {
-        "newly_diagnosed",
-        "first_remission",
-        "second_remission",
-        "relapsed",
-        "second_or_later_relapse",
-        "refractory",
-        "relapsed_after_transplant",
-    }
-)
+NAVIGATOR_STATUS_CODES = frozenset(STATUSES) - {"unknown"}
 
 # Qualitative results -> True / False. Sources: SNOMED CT (qualifier values), LOINC answer
 # lists (LA codes), HL7 v3 ObservationInterpretation.

@@ -33,6 +33,7 @@ from pydantic import ValidationError
 
 from screening.intake.fhir import codes
 from screening.intake.forms.treatment import LINE_CLASS_CHOICES
+from screening.rules.vocabulary import BIOMARKERS
 
 BUNDLE_TYPES = ("transaction", "collection")
 USED_TYPES = (
@@ -448,17 +449,7 @@ def map_bundle(raw: Any) -> MappedBundle:
     reader.report.document = {
         "patient": patient,
         "diagnosis": {"disease": disease},
-        "biomarkers": {
-            key: _flag(reader, key)
-            for key in (
-                "cd19_positive",
-                "cd22_positive",
-                "bcma_positive",
-                "kmt2a_rearranged",
-                "npm1_mutated",
-                "philadelphia_positive",
-            )
-        },
+        "biomarkers": {key: _flag(reader, key) for key in BIOMARKERS},
         "status": status,
         "treatment": treatment,
     }
