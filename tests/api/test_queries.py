@@ -6,8 +6,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from screening.core.api_keys import create_organisation_key
 from screening.models import Case
 from screening.pipeline.screen import screen_case
+from tests.auth import staff_login
+from tests.factories import LeadFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -42,10 +45,7 @@ def test_reading_one_case_costs_a_fixed_number_of_queries(api, case_document):
 
 
 def test_the_organisations_page_costs_the_same_for_few_and_many(client):
-    from screening.core.api_keys import create_organisation_key
-    from tests.factories import LeadFactory
-
-    client.force_login(LeadFactory())
+    staff_login(client, LeadFactory())
 
     def count() -> int:
         with CaptureQueriesContext(connection) as captured:
@@ -54,6 +54,7 @@ def test_the_organisations_page_costs_the_same_for_few_and_many(client):
 
     for number in range(2):
         create_organisation_key(f"Clinic {number}", "screen")
+    count()  # the session's first page also records its sign-in
     few = count()
     for number in range(2, 10):
         create_organisation_key(f"Clinic {number}", "screen")

@@ -15,6 +15,7 @@ from screening.core.api_keys import find_api_key
 from screening.core.references import hash_token
 from screening.models import ApiKey, Organisation, WebhookDelivery
 from tests.api.conftest import ApiClient
+from tests.auth import staff_login
 from tests.factories import CoordinatorFactory, LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +94,7 @@ def test_the_command_refuses_a_scope_an_existing_organisation_does_not_allow():
 
 def test_a_lead_creates_a_key_in_the_admin_and_sees_it_once_then_revokes_it(client):
     lead = LeadFactory()
-    client.force_login(lead)
+    staff_login(client, lead)
     organisation = Organisation.objects.create(name="Hope Clinic", allowed_scopes=["screen"])
     url = f"/admin/screening/organisation/{organisation.pk}/keys/new/"
     assert client.get(url).status_code == 200
@@ -114,7 +115,7 @@ def test_a_lead_creates_a_key_in_the_admin_and_sees_it_once_then_revokes_it(clie
 
 
 def test_coordinators_cannot_see_or_make_keys(client):
-    client.force_login(CoordinatorFactory())
+    staff_login(client, CoordinatorFactory())
     organisation = Organisation.objects.create(name="Hope Clinic", allowed_scopes=["screen"])
     assert client.get("/admin/screening/organisation/").status_code == 403
     url = f"/admin/screening/organisation/{organisation.pk}/keys/new/"
@@ -123,7 +124,7 @@ def test_coordinators_cannot_see_or_make_keys(client):
 
 
 def test_a_lead_registers_a_webhook_and_sees_its_secret_once_and_the_failures(client, settings):
-    client.force_login(LeadFactory())
+    staff_login(client, LeadFactory())
     organisation = Organisation.objects.create(name="Hope Clinic", allowed_scopes=["screen"])
     response = client.post(
         f"/admin/screening/organisation/{organisation.pk}/change/",
