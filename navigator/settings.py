@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 from navigator.config import database_from_url, secret_key_from_env
 
@@ -61,6 +62,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below whitenoise, so static files are not affected; above everything else, so every
+    # page, error and refusal is covered: Cache-Control no-store unless a view says otherwise,
+    # and the Content-Security-Policy.
+    "screening.middleware.PrivateByDefaultMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Refuses over-large requests (friendly 413) before anything reads the body.
     "screening.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -184,6 +190,10 @@ SCREENING_STUCK_AFTER = env.int("SCREENING_STUCK_AFTER", default=600)
 # clamd for virus scanning uploads: a Unix socket path or tcp://host:port. Empty: files are
 # marked "not scanned". A positive result or an unreachable scanner quarantines the file.
 CLAMD_SOCKET = env.str("CLAMD_SOCKET", default="")
+# Whether coordinators may download documents that were never scanned (no scanner configured).
+# Off by default in production, so without CLAMD_SOCKET files are read through their extracted
+# text only; turning it on there raises the system check warning screening.W003.
+ALLOW_UNSCANNED_DOWNLOADS = env.bool("ALLOW_UNSCANNED_DOWNLOADS", default=DEBUG)
 CLAMD_TIMEOUT = 30
 # Seconds a PDF may take to parse (in a capped child process) before it is marked unreadable.
 PDF_TEXT_TIME_LIMIT = env.float("PDF_TEXT_TIME_LIMIT", default=20.0)
@@ -350,17 +360,46 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 
+# Secure by default when DEBUG is off (`check --deploy` passes with only SECRET_KEY,
+# ALLOWED_HOSTS, DATABASE_URL and REDIS_URL set); a laptop in DEBUG works over plain http.
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-# TLS is usually terminated at a proxy; these are off by default so a laptop works over http.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# Load balancers probe /healthz over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# One year. includeSubDomains and preload are on by default in production as `check --deploy`
+# asks; turn preload off if the domain must not be submitted to browsers' preload lists (the
+# header alone submits nothing).
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
-    # Only behind a proxy that sets X-Forwarded-Proto itself.
+    # Only behind a proxy that sets X-Forwarded-Proto itself (and drops the client's): TLS is
+    # terminated there, and without this the SSL redirect would loop.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp 4) on every response: our own scripts and styles only,
+# no inline script (templates that need one use the nonce: `{{ request.csp_nonce }}`), no inline
+# style, no framing, forms only to ourselves. `data:` images are Bootstrap's CSS icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.checks import Error, Tags, Warning, register
+from django.core.checks import Error, Info, Tags, Warning, register
 
 
 @register(Tags.compatibility)
@@ -44,3 +44,27 @@ def check_private_media_root(app_configs, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def check_virus_scanner(app_configs, **kwargs):
+    """Production without a virus scanner: unscanned files must not reach staff browsers."""
+    if settings.DEBUG or settings.CLAMD_SOCKET:
+        return []
+    if settings.ALLOW_UNSCANNED_DOWNLOADS:
+        return [
+            Warning(
+                "No virus scanner is configured (CLAMD_SOCKET is empty) and "
+                "ALLOW_UNSCANNED_DOWNLOADS lets staff download unscanned uploads.",
+                hint="Set CLAMD_SOCKET to a clamd socket, or ALLOW_UNSCANNED_DOWNLOADS=0.",
+                id="screening.W003",
+            )
+        ]
+    return [
+        Info(
+            "No virus scanner is configured (CLAMD_SOCKET is empty): uploads cannot be "
+            "downloaded, only read through their extracted text.",
+            hint="Set CLAMD_SOCKET to a clamd socket to let staff download scanned files.",
+            id="screening.I003",
+        )
+    ]

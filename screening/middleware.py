@@ -11,6 +11,7 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 
 from screening.documents.uploads import (
@@ -113,3 +114,19 @@ class StaffIdleTimeoutMiddleware:
             if not request.session.get_expire_at_browser_close():
                 request.session.set_expiry(0)
         return self.get_response(request)
+
+
+class PrivateByDefaultMiddleware:
+    """Every answer Navigator writes is `Cache-Control: no-store` unless its view set its own
+    caching: almost every page shows someone's data (intake steps and review, status pages,
+    the admin), and a page that does not costs nothing to fetch again. Static files are served
+    by whitenoise above this middleware and keep their long-lived caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

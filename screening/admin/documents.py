@@ -116,7 +116,7 @@ class DocumentAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("File"))
     def download_link(self, obj):
-        if obj.scan_status in (ScanStatus.QUARANTINED, ScanStatus.PENDING):
+        if not obj.downloadable:
             return obj.get_scan_status_display()
         return format_html(
             '<a href="{}">{}</a>',
@@ -165,6 +165,17 @@ class DocumentAdmin(admin.ModelAdmin):
                 _("This file is still waiting for its virus scan. Try again in a minute."),
                 409,
             )
+        if not document.downloadable:
+            return _unavailable(
+                request,
+                document,
+                _(
+                    "This file was not virus-scanned (no scanner is configured), so it cannot "
+                    "be downloaded. Its text, where it has one, is on the case page; an "
+                    "administrator can configure a scanner (CLAMD_SOCKET)."
+                ),
+                403,
+            )
         try:
             handle = document.file.open("rb")
         except (FileNotFoundError, OSError, ValueError):
@@ -191,5 +202,5 @@ class DocumentAdmin(admin.ModelAdmin):
         response["X-Content-Type-Options"] = "nosniff"
         response["Cache-Control"] = "private, no-store"
         # Should a browser render it anyway, it runs nothing and loads nothing.
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
         return response

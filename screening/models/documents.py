@@ -1,5 +1,6 @@
 """Uploaded reports. Bytes live in private storage under random names; never served directly."""
 
+from django.conf import settings
 from django.core.files.storage import storages
 from django.core.signals import setting_changed
 from django.db import models
@@ -96,3 +97,14 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def downloadable(self) -> bool:
+        """Whether its bytes may be handed to a permitted user: never quarantined or still
+        waiting for the scan; never scanned (no scanner configured) only where
+        ALLOW_UNSCANNED_DOWNLOADS says so, which is off by default when DEBUG is off."""
+        if self.scan_status in (ScanStatus.QUARANTINED, ScanStatus.PENDING):
+            return False
+        if self.scan_status == ScanStatus.NOT_SCANNED:
+            return bool(getattr(settings, "ALLOW_UNSCANNED_DOWNLOADS", False))
+        return True
