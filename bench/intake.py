@@ -138,6 +138,10 @@ def main() -> None:
         ALLOWED_HOSTS=["testserver"],
         INTAKE_SUBMIT_RATE="100000/h",
         INTAKE_SAVE_RATE="100000/h",
+        INTAKE_START_RATE="100000/h",
+        UPLOADS_PER_HOUR=10**9,
+        UPLOAD_BYTES_PER_HOUR=10**15,
+        MAX_BYTES_PER_CASE=10**12,
     ).enable()
     from django.conf import settings
 

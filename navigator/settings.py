@@ -248,12 +248,24 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Several files per category, up to 30 per case, plus the form's other fields.
 DATA_UPLOAD_MAX_NUMBER_FILES = 40
 
-# --- Intake (screening/intake/views.py) ------------------------------------------------------
-# Per client address, counted in the cache (Redis when REDIS_URL is set): sent forms, and
-# "save and continue later" emails. Behind a TLS proxy (SECURE_PROXY_SSL_HEADER) the address is
-# the last X-Forwarded-For entry.
-INTAKE_SUBMIT_RATE = "10/h"
-INTAKE_SAVE_RATE = "10/h"
+# --- Rate and size limits (screening/core/throttle.py; README "Rate and size limits") ------
+# Per client address, counted in the cache (Redis when REDIS_URL is set); behind a TLS proxy
+# (SECURE_PROXY_SSL_HEADER) the address is the last X-Forwarded-For entry. Rates are
+# "count/period" (s, m, h, d). Over a limit the person gets a friendly 429 page and loses
+# nothing already saved.
+INTAKE_SUBMIT_RATE = env.str("INTAKE_SUBMIT_RATE", default="10/h")  # sent forms
+INTAKE_SAVE_RATE = env.str("INTAKE_SAVE_RATE", default="10/h")  # resume-link emails
+INTAKE_START_RATE = env.str("INTAKE_START_RATE", default="20/h")  # new intake drafts
+# Files and bytes uploaded per address and hour (intake and status pages together).
+UPLOADS_PER_HOUR = env.int("UPLOADS_PER_HOUR", default=60)
+UPLOAD_BYTES_PER_HOUR = env.int("UPLOAD_BYTES_PER_HOUR", default=300 * 1024 * 1024)
+# All files of one draft or case together (each file is at most MAX_UPLOAD_BYTES; at most 30).
+MAX_BYTES_PER_CASE = env.int("MAX_BYTES_PER_CASE", default=150 * 1024 * 1024)
+# Wrong status-page and resume links per address (a right one is never counted).
+TOKEN_GUESS_RATE = env.str("TOKEN_GUESS_RATE", default="20/h")
+# Staff sign-in attempts per address (password and second-factor steps; django-axes locks
+# after 5 failures on top of this).
+LOGIN_RATE = env.str("LOGIN_RATE", default="30/h")
 RATELIMIT_IP_META_KEY = "screening.core.addresses.client_key"
 # django-ratelimit knows only django_redis by name (W001), and refuses a per-process cache
 # (E003). Django's own Redis cache increments atomically, so W001 is noise; without Redis

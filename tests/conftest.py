@@ -1,6 +1,8 @@
 """Shared test setup. Generic and session-wide on purpose: tests that don't touch Django (the
 rules tests) pay nothing per test; fixtures for one layer live beside that layer's tests."""
 
+import uuid
+
 import pytest
 from django.conf import settings
 from django.test import override_settings
@@ -24,3 +26,20 @@ def _fast_test_settings(django_test_environment, tmp_path_factory):
     override.enable()
     yield
     override.disable()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits(settings):
+    """Each test counts rate limits (sign-ins, intake sessions, uploads, token guesses) in its
+    own cache, so earlier tests, or an earlier run on the same Redis, never throttle it.
+
+    Clearing the shared cache instead would flush the Redis database the Celery broker uses.
+    """
+    settings.CACHES = {
+        **settings.CACHES,
+        "rate-limits": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        },
+    }
+    settings.RATELIMIT_USE_CACHE = "rate-limits"

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from screening.admin_site import signed_in_staff
+from screening.admin_site import sign_in_rate_exceeded, sign_in_rate_page, signed_in_staff
 from screening.core import second_factor
 
 
@@ -117,6 +117,8 @@ def _guard(view):
         if _locked_out(request):
             logout(request)
             return _locked_page(request)
+        if request.method == "POST" and sign_in_rate_exceeded(request):
+            return sign_in_rate_page(request)
         return view(request)
 
     wrapped.__name__ = view.__name__

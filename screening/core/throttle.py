@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import time
 
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django_ratelimit import ALL
-from django_ratelimit.core import is_ratelimited
+from django_ratelimit.core import get_usage, is_ratelimited
 
 from screening.core.addresses import client_key
 
@@ -31,31 +32,58 @@ def hit_limit(request, group: str, rate: str, *, key: str | None = None) -> bool
 
 
 def at_limit(request, group: str, rate: str, *, key: str | None = None) -> bool:
-    """Whether this address (or `key`) is already over `rate`, without counting an event.
+    """Whether this address (or `key`) has used up `rate` already, without counting an event.
 
-    Used for guesses: the lookup is refused while over the limit, and only a failed guess
-    counts (hit_limit), so a person opening their own link repeatedly is never throttled."""
-    return is_ratelimited(
-        request, group=group, key=_key(key), rate=rate, method=ALL, increment=False
-    )
+    Used for guesses: the lookup is refused once the allowed number of failures is reached,
+    and only a failed guess counts (hit_limit), so a person opening their own link repeatedly
+    is never throttled."""
+    usage = get_usage(request, group=group, key=_key(key), rate=rate, method=ALL, increment=False)
+    return usage is not None and usage["count"] >= usage["limit"]
 
 
-def spend_bytes(request, group: str, amount: int, limit: int, window_seconds: int) -> bool:
-    """Add `amount` bytes to this address's total for the current window.
+def _counter(request, group: str, window_seconds: int):
+    counts = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")]
+    window = int(time.time() // window_seconds)
+    return counts, f"navigator-spend:{group}:{client_key(request)}:{window}"
 
-    Returns False, adding nothing, when the total would go over `limit`."""
+
+def spend(request, group: str, amount: int, limit: int, window_seconds: int = 3600) -> bool:
+    """Add `amount` (files, bytes) to this address's total for the current window.
+
+    Returns False, adding nothing, when the total would go over `limit`. Counted in the rate
+    limits' cache (RATELIMIT_USE_CACHE), in fixed windows."""
     if amount <= 0:
         return True
-    window = int(time.time() // window_seconds)
-    cache_key = f"bytes:{group}:{client_key(request)}:{window}"
-    cache.add(cache_key, 0, timeout=window_seconds + 60)
+    counts, key = _counter(request, group, window_seconds)
+    counts.add(key, 0, timeout=window_seconds + 60)
     try:
-        total = cache.incr(cache_key, amount)
+        total = counts.incr(key, amount)
     except ValueError:  # expired between add and incr
-        cache.add(cache_key, 0, timeout=window_seconds + 60)
-        total = cache.incr(cache_key, amount)
+        counts.add(key, 0, timeout=window_seconds + 60)
+        total = counts.incr(key, amount)
     if total > limit:
-        cache.decr(cache_key, amount)
+        counts.decr(key, amount)
+        return False
+    return True
+
+
+def refund(request, group: str, amount: int, window_seconds: int = 3600) -> None:
+    counts, key = _counter(request, group, window_seconds)
+    try:
+        counts.decr(key, amount)
+    except ValueError:
+        pass
+
+
+def uploads_allowed(request, files) -> bool:
+    """Per address and hour: at most UPLOADS_PER_HOUR files and UPLOAD_BYTES_PER_HOUR bytes
+    (counted from what was sent, before any check). A refused upload is not counted."""
+    files = list(files)
+    size = sum(getattr(f, "size", 0) or 0 for f in files)
+    if not spend(request, "upload-files", len(files), settings.UPLOADS_PER_HOUR):
+        return False
+    if not spend(request, "upload-bytes", size, settings.UPLOAD_BYTES_PER_HOUR):
+        refund(request, "upload-files", len(files))
         return False
     return True
 

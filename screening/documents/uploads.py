@@ -32,7 +32,7 @@ import filetype
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -231,6 +231,16 @@ def too_many_files(name: str, limit: int = MAX_FILES_PER_CASE) -> UploadRejected
     )
 
 
+def too_much_in_total(name: str) -> UploadRejected:
+    """The error for a file that would take a case or draft over MAX_BYTES_PER_CASE."""
+    return UploadRejected(
+        _("“%(name)s” was not added: all the files of a case together can be at most %(limit)s.")
+        % {"name": name, "limit": filesizeformat(settings.MAX_BYTES_PER_CASE)},
+        name=name,
+        reason="total_size",
+    )
+
+
 # --- Storing, and cleaning up files whose rows never made it ---------------------------------
 
 # The stack of open atomic_with_file_cleanup() blocks in this thread / task, innermost last.
@@ -306,12 +316,15 @@ def store_upload(
     with atomic_with_file_cleanup():
         if case is not None:
             Case.objects.select_for_update().filter(pk=case.pk).first()
-            existing = Document.objects.filter(case=case).count()
+            held = Document.objects.filter(case=case)
         else:
             IntakeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-            existing = Document.objects.filter(draft=draft).count()
-        if existing >= MAX_FILES_PER_CASE:
+            held = Document.objects.filter(draft=draft)
+        existing = held.aggregate(count=Count("pk"), size=Sum("size"))
+        if existing["count"] >= MAX_FILES_PER_CASE:
             raise too_many_files(checked.name)
+        if (existing["size"] or 0) + checked.size > settings.MAX_BYTES_PER_CASE:
+            raise too_much_in_total(checked.name)
 
         checked.file.seek(0)
         # Wrapped in File so storage copies the bytes in chunks instead of moving the

@@ -21,11 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import is_ratelimited
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
+from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import status_path
 from screening.intake.consent import CONSENT_VERSION
 from screening.intake.derivation import DISEASES
@@ -59,12 +59,25 @@ MAX_STORED_VALUE = 5000
 MAX_STORED_VALUES = 50
 
 
-def _limited(request, group: str, rate: str) -> bool:
-    return is_ratelimited(request, group=group, key="ip", rate=rate, method="POST", increment=True)
-
-
 def _rate_limited_page(request):
-    return render(request, "intake/rate_limited.html", status=429)
+    return too_many_requests(
+        request,
+        _(
+            "We received many forms from your network in a short time, so we paused for a "
+            "while to keep the service safe. Your answers are saved."
+        ),
+    )
+
+
+def _too_many_uploads_page(request):
+    return too_many_requests(
+        request,
+        _(
+            "We received many files from your network in the last hour, so we paused uploads "
+            "for a while to keep the service safe. Your answers and the files already added "
+            "are saved."
+        ),
+    )
 
 
 class DraftStorage(BaseStorage):
@@ -207,6 +220,12 @@ class IntakeWizard(NamedUrlWizardView):
             # A refresh, double click or replay of a submit that already made its case.
             return redirect("intake_submitted")
 
+        if self.storage.draft is None and hit_limit(
+            self.request, "intake-start", settings.INTAKE_START_RATE
+        ):
+            # A new intake session (no draft yet) from an address that opened many.
+            return _rate_limited_page(self.request)
+
         management = ManagementForm(post, prefix=self.prefix)
         if not management.is_valid():
             raise SuspiciousOperation("intake: management form missing or tampered")
@@ -290,6 +309,9 @@ class IntakeWizard(NamedUrlWizardView):
             return redirect(self.get_step_url("documents"))
 
         files = self.request.FILES.getlist(form.add_prefix("files"))
+        if files and not uploads_allowed(self.request, files):
+            self._store_raw("documents")
+            return _too_many_uploads_page(self.request)
         form.is_valid()  # field checks first, so the errors below add to them
         if files:
             category = post.get(form.add_prefix("category"))
@@ -345,7 +367,7 @@ class IntakeWizard(NamedUrlWizardView):
 
     def render_done(self, form, **kwargs):
         # Submitting happens here, in the POST, never on a GET of a "done" URL.
-        if _limited(self.request, "intake-submit", settings.INTAKE_SUBMIT_RATE):
+        if hit_limit(self.request, "intake-submit", settings.INTAKE_SUBMIT_RATE):
             return _rate_limited_page(self.request)
         return WizardView.render_done(self, form, **kwargs)
 
@@ -464,7 +486,7 @@ def intake_save(request):
     if request.method == "POST":
         form = SaveForLaterForm(request.POST)
         if form.is_valid():
-            if _limited(request, "intake-save", settings.INTAKE_SAVE_RATE):
+            if hit_limit(request, "intake-save", settings.INTAKE_SAVE_RATE):
                 return _rate_limited_page(request)
             send_resume_link(draft, form.cleaned_data["email"])
             request.session[SAVED_SESSION_KEY] = form.cleaned_data["email"]
@@ -491,14 +513,22 @@ def intake_saved(request):
 def intake_resume(request, token):
     # Opening the link only shows a button: mail scanners that follow links must not use up
     # a single-use link before the person clicks it.
+    if at_limit(request, "resume-token", settings.TOKEN_GUESS_RATE):
+        return _rate_limited_page(request)
     if request.method == "GET":
         if not check_resume_link(token):
-            return render(request, "intake/resume_invalid.html", status=404)
+            return _unknown_resume_link(request)
         return render(request, "intake/resume.html")
     draft = redeem_resume_link(token)
     if draft is None:
-        return render(request, "intake/resume_invalid.html", status=404)
+        return _unknown_resume_link(request)
     request.session.cycle_key()
     request.session[DRAFT_SESSION_KEY] = draft.key
     messages.success(request, _("Welcome back. Your answers are as you left them."))
     return redirect("intake")
+
+
+def _unknown_resume_link(request):
+    # Only wrong links count towards the guessing limit; opening your own never does.
+    hit_limit(request, "resume-token", settings.TOKEN_GUESS_RATE)
+    return render(request, "intake/resume_invalid.html", status=404)

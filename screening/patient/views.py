@@ -4,6 +4,7 @@ Kept apart from the intake wizard's views. The token in the address is the only 
 every answer (the 404 included) is private: not cached, no Referer to other sites, not indexed.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseRedirect
 from django.shortcuts import render
@@ -13,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import find_case_by_status_token
 from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected
 from screening.patient.forms import StatusUploadForm
@@ -32,8 +34,21 @@ def _private(response):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def status_page(request, token):
+    if at_limit(request, "status-token", settings.TOKEN_GUESS_RATE):
+        return _private(
+            too_many_requests(
+                request,
+                _(
+                    "Many status links that do not exist were opened from your network, so "
+                    "we paused status pages for a while. If your link is right, it will work "
+                    "again later."
+                ),
+            )
+        )
     case = find_case_by_status_token(token)
     if case is None:
+        # Only wrong tokens count towards the guessing limit.
+        hit_limit(request, "status-token", settings.TOKEN_GUESS_RATE)
         # The same page as any unknown address: no hint that tokens exist or were revoked.
         return _private(render(request, "404.html", status=404))
 
@@ -42,6 +57,17 @@ def status_page(request, token):
     if case.is_open:
         room = MAX_FILES_PER_CASE - case.documents.count()
         if request.method == "POST":
+            if not uploads_allowed(request, request.FILES.getlist("files")):
+                return _private(
+                    too_many_requests(
+                        request,
+                        _(
+                            "We received many files from your network in the last hour, so "
+                            "we paused uploads for a while. The documents you sent before "
+                            "are safe."
+                        ),
+                    )
+                )
             form = StatusUploadForm(request.POST, request.FILES, room=room)
             if form.is_valid():
                 try:

@@ -1,20 +1,11 @@
 """Staff sign-in through the real pages: password, then second factor."""
 
 import pytest
-from django.core.cache import cache
 
 from screening.core.roles import sync_roles
 from tests.factories import CoordinatorFactory, LeadFactory
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_counters():
-    # Rate-limit counters live in the cache (Redis in the test run), shared across tests.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

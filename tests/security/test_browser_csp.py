@@ -24,9 +24,11 @@ def test_no_page_breaks_the_content_security_policy(live_server, new_page):
     violations = []
     page.on(
         "console",
-        lambda message: violations.append((page.url, message.text))
-        if "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            violations.append((page.url, message.text))
+            if "Content Security Policy" in message.text
+            else None
+        ),
     )
 
     for path in ("/", "/intake/about/", f"/status/{token}/", "/admin/login/"):
