@@ -29,6 +29,7 @@ run: $(STAMP) system-packages-run
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(PY) -m bandit -c pyproject.toml -q -r navigator screening --severity-level medium
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

@@ -11,7 +11,8 @@ import ipaddress
 
 from django.conf import settings
 
-UNKNOWN_ADDRESS = "0.0.0.0"  # nosec B104 - a counting key for unparsable addresses, not a bind
+# Bandit B104: a counting key for unparsable addresses, never an address to bind to.
+UNKNOWN_ADDRESS = "0.0.0.0"  # nosec B104
 
 
 def client_address(request) -> str | None:
