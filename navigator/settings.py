@@ -116,6 +116,9 @@ REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The queue web processes publish to and workers consume. Give each deployment (or test run)
+# sharing one Redis its own, so they never take each other's messages.
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_QUEUE", default="celery")
 # Results are kept in Redis briefly (never in the database: they could hold task output).
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
