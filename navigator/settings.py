@@ -184,6 +184,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
     },
+    # screening/core/idempotency.py: the API's stored first responses, kept 7 days.
+    "purge-idempotency-records": {
+        "task": "screening.purge_idempotency_records_task",
+        "schedule": 3600.0,
+        "options": {"expire_seconds": 3000},
+    },
 }
 
 # --- Screening pipeline (screening/pipeline/screen.py and friends) -------------------------

@@ -132,3 +132,11 @@ def purge_expired_drafts_task() -> int:
     from screening.intake.submit import purge_expired_drafts
 
     return purge_expired_drafts().drafts
+
+
+@shared_task(name="screening.purge_idempotency_records_task", acks_late=True, ignore_result=True)
+def purge_idempotency_records_task() -> int:
+    """Forget the API's stored first responses older than 7 days (beat, hourly)."""
+    from screening.core.idempotency import purge_idempotency_records
+
+    return purge_idempotency_records()

@@ -206,3 +206,20 @@ def test_consent_statements_and_version_are_published(api):
         "sharing",
         "not_medical_advice",
     ]
+
+
+def test_stored_first_responses_are_forgotten_after_seven_days(api, case_document):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from screening.core.idempotency import purge_idempotency_records
+    from screening.models import IdempotencyRecord
+
+    submit(api, case_document, **{"Idempotency-Key": "old"})
+    submit(api, case_document, **{"Idempotency-Key": "new"})
+    IdempotencyRecord.objects.filter(key="old").update(
+        created_at=timezone.now() - dt.timedelta(days=8)
+    )
+    assert purge_idempotency_records() == 1
+    assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
