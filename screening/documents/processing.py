@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from screening.core.timeline import record_event
 from screening.documents import pdf_text, virus_scan
+from screening.documents.proposals import read_facts, store_proposals
 from screening.jobs import enqueue
 from screening.models import Document, EventKind, ScanStatus, TextStatus
 
@@ -133,12 +134,15 @@ def process_document(document_id: int) -> Document | None:
         "page_count": text["pages"],
         "processed_at": timezone.now(),
     }
+    # Read outside the transaction: it takes a fraction of a second per page.
+    facts = read_facts(values["extracted_text"]) if document.case_id else []
     with transaction.atomic():
         stored = Document.objects.filter(pk=document_id, processed_at__isnull=True).update(**values)
         if not stored:
             return None
         for field, value in values.items():
             setattr(document, field, value)
+        store_proposals(document, facts)
         if document.case_id:
             record_event(
                 document.case,

@@ -11,6 +11,7 @@ from screening.models.documents import (
     TextStatus,
     private_storage,
 )
+from screening.models.facts import FactProposal, ProposalState
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
 from screening.models.notifications import Notification, NotificationState
 from screening.models.organisations import (
@@ -39,6 +40,7 @@ __all__ = [
     "Document",
     "DocumentCategory",
     "EventKind",
+    "FactProposal",
     "IdempotencyRecord",
     "IntakeDraft",
     "Note",
@@ -48,6 +50,7 @@ __all__ = [
     "Outcome",
     "Priority",
     "ProductVerdict",
+    "ProposalState",
     "RecordsRequest",
     "ResumeLink",
     "ScanStatus",

@@ -50,7 +50,8 @@ class ScanStatus(models.TextChoices):
 class TextStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for text extraction")
     EXTRACTED = "extracted", _("Text extracted")
-    NO_TEXT = "no_text", _("No text (image)")
+    # An image or a scan whose OCR found nothing it could read; text_detail says why.
+    NO_TEXT = "no_text", _("No readable text")
     UNREADABLE = "unreadable", _("Unreadable")
 
 
@@ -89,6 +90,8 @@ class Document(models.Model):
     )
     text_detail = models.CharField(max_length=200, blank=True)
     extracted_text = models.TextField(blank=True)
+    # Mean word confidence (0-100) when the text was read by OCR; null for a PDF's text layer.
+    text_confidence = models.FloatField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     processed_at = models.DateTimeField(null=True, blank=True)
 
