@@ -206,6 +206,10 @@ ALLOW_UNSCANNED_DOWNLOADS = env.bool("ALLOW_UNSCANNED_DOWNLOADS", default=DEBUG)
 CLAMD_TIMEOUT = 30
 # Seconds a PDF may take to parse (in a capped child process) before it is marked unreadable.
 PDF_TEXT_TIME_LIMIT = env.float("PDF_TEXT_TIME_LIMIT", default=20.0)
+# Seconds OCR of one scan or photo may take (Tesseract, in the same capped child) before it is
+# stopped and the document marked unreadable. With PDF_TEXT_TIME_LIMIT it must stay below the
+# task's soft time limit (240 s): a PDF without a text layer is parsed first, then read by OCR.
+OCR_TIME_LIMIT = env.float("OCR_TIME_LIMIT", default=120.0)
 
 if REDIS_URL:
     CACHES = {

@@ -1,13 +1,17 @@
-"""Extract the text of an untrusted PDF, in a child process of its own.
+"""Extract the text of an untrusted PDF or scan, in a child process of its own.
 
-`python -I pdf_text.py` reads the PDF bytes on stdin and writes one JSON object on stdout
-({"status", "text", "pages", "detail"}). The caller (`extract_pdf_text` in
-documents_processing.py) runs it with a wall-clock timeout and kills it on overrun; the child
-caps its own address space and CPU time first. A fresh interpreter rather than
+    python -I pdf_text.py LIMIT [pdf | image WORKDIR | scan WORKDIR PAGES]
+
+reads the file's bytes on stdin and writes one JSON object on stdout ({"status", "text",
+"pages", "detail", "confidence"}): `pdf` reads the text layer with pypdf; `scan` (a PDF without
+one) and `image` (JPEG, PNG) are read by Tesseract (screening/documents/ocr.py) in the empty
+folder WORKDIR. The caller (screening/documents/text_extraction.py) runs it with a wall-clock
+timeout and kills its whole process group on overrun; the child caps its own address space and
+CPU time first, and Tesseract and pdftoppm inherit the caps. A fresh interpreter rather than
 multiprocessing: a Celery prefork pool process is daemonic and may not fork children of its
 own through multiprocessing, and a fresh interpreter shares no state with the worker at all.
 
-This module imports nothing from Django or from the project.
+This module imports nothing from Django or from the project (ocr.py, imported for OCR, neither).
 """
 
 from __future__ import annotations
@@ -68,7 +72,8 @@ def _extract(data: bytes, max_pages: int, max_chars: int) -> dict:
         if size >= max_chars:
             cut = True
             break
-    text = "\n\n".join(parts).strip()[:max_chars]
+    # Pages are separated by form feeds, as pdftotext and Tesseract separate them.
+    text = "\f".join(parts).strip()[:max_chars]
     if not text:
         return {
             "status": NO_TEXT,
@@ -95,11 +100,29 @@ def _limit_resources(cpu_seconds: int) -> None:
         pass
 
 
+def _ocr():
+    # Isolated mode (-I) leaves the script's folder off the path; ocr.py lives beside it and,
+    # like this module, imports nothing from Django.
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    from screening.documents import ocr
+
+    return ocr
+
+
 def main() -> int:
-    cpu_seconds = int(float(sys.argv[1])) + 1 if len(sys.argv) > 1 else 60
-    _limit_resources(cpu_seconds)
+    limit = float(sys.argv[1]) if len(sys.argv) > 1 else 60.0
+    mode = sys.argv[2] if len(sys.argv) > 2 else "pdf"
+    _limit_resources(int(limit) + 1)
     data = sys.stdin.buffer.read()
-    json.dump(extract(data), sys.stdout)
+    if mode == "image":
+        result = _ocr().read_image(data, limit, sys.argv[3])
+    elif mode == "scan":
+        result = _ocr().read_scanned_pdf(data, int(sys.argv[4]), limit, sys.argv[3])
+    else:
+        result = {**extract(data), "confidence": None}
+    json.dump(result, sys.stdout)
     return 0
 
 

@@ -5,21 +5,21 @@ text of PDFs for coordinators to read and search.
   virus_scan.py). A virus, or a scanner that cannot be reached or answers with an error,
   quarantines the file: it is not opened and staff see why. Without a scanner the document
   says "not scanned".
-- Text: PDFs are parsed by pypdf in a child interpreter (screening/documents/pdf_text.py) with
-  an address-space cap, a CPU cap and a wall-clock limit (PDF_TEXT_TIME_LIMIT). A file that
-  overruns has that child killed, never the Celery worker. Every failure (damaged,
-  truncated, encrypted, looping, too many pages, not a PDF) marks the document unreadable
-  with a reason; images have no text.
+- Text: PDFs are parsed by pypdf, and scans (PDFs without a text layer, JPEG, PNG) read by
+  Tesseract, in a child interpreter with an address-space cap, a CPU cap and a wall-clock
+  limit (PDF_TEXT_TIME_LIMIT, OCR_TIME_LIMIT; screening/documents/text_extraction.py). A file
+  that overruns has that child killed, never the Celery worker. Every failure (damaged,
+  truncated, encrypted, looping, too many pages, not a PDF) marks the document unreadable with
+  a reason; a scan OCR cannot read (blank, turned too far, too large, too blurred) has "no
+  readable text" with the reason.
+- Facts: the text is read for proposals (screening/documents/proposals.py), stored with it.
 - Idempotent: the result is stored with a conditional update on `processed_at IS NULL`, and
   only the delivery that stores it adds the timeline event.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import subprocess
-import sys
 
 from django.conf import settings
 from django.db import transaction
@@ -28,12 +28,11 @@ from django.utils import timezone
 from screening.core.timeline import record_event
 from screening.documents import pdf_text, virus_scan
 from screening.documents.proposals import read_facts, store_proposals
+from screening.documents.text_extraction import extract_text
 from screening.jobs import enqueue
 from screening.models import Document, EventKind, ScanStatus, TextStatus
 
 logger = logging.getLogger(__name__)
-
-IMAGE_TYPES = frozenset({"image/jpeg", "image/png"})
 
 
 def enqueue_document_processing(document: Document) -> None:
@@ -50,36 +49,6 @@ def scan_document(data: bytes) -> tuple[str, str]:
     if result.outcome == virus_scan.CLEAN:
         return ScanStatus.CLEAN, ""
     return ScanStatus.QUARANTINED, result.detail
-
-
-def extract_pdf_text(data: bytes, *, time_limit: float | None = None) -> dict:
-    """Parse the PDF in a child interpreter (screening/documents/pdf_text.py) that is killed
-    if it overruns the time limit; never raises."""
-    limit = settings.PDF_TEXT_TIME_LIMIT if time_limit is None else time_limit
-
-    def unreadable(detail: str) -> dict:
-        return {"status": pdf_text.UNREADABLE, "text": "", "pages": None, "detail": detail}
-
-    try:
-        # -I: isolated mode, no environment variables, user site or script folder on the path.
-        child = subprocess.run(
-            [sys.executable, "-I", pdf_text.__file__, str(limit)],
-            input=data,
-            capture_output=True,
-            timeout=limit,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        return unreadable(f"Reading the PDF took longer than {limit:g} s; it was stopped.")
-    except OSError as exc:
-        logger.error("Could not start the PDF reader: %s", exc)
-        return unreadable(f"The PDF could not be read ({type(exc).__name__}).")
-    try:
-        result = json.loads(child.stdout)
-    except ValueError:
-        # Killed by its memory or CPU limit, or crashed in C code.
-        return unreadable(f"The PDF could not be read (reader exited with {child.returncode}).")
-    return result
 
 
 _TEXT_STATUS = {
@@ -114,23 +83,15 @@ def process_document(document_id: int) -> Document | None:
                 "pages": None,
                 "detail": "Not opened: the file is quarantined.",
             }
-        elif document.content_type == "application/pdf":
-            text = extract_pdf_text(data)
-        elif document.content_type in IMAGE_TYPES:
-            text = {"status": pdf_text.NO_TEXT, "text": "", "pages": None, "detail": "An image."}
         else:
-            text = {
-                "status": pdf_text.UNREADABLE,
-                "text": "",
-                "pages": None,
-                "detail": f"Unsupported file type {document.content_type}.",
-            }
+            text = extract_text(data, document.content_type)
     values = {
         "scan_status": scan[0],
         "scan_detail": scan[1][:200],
         "text_status": _TEXT_STATUS[text["status"]],
         "text_detail": text["detail"][:200],
         "extracted_text": text["text"],
+        "text_confidence": text.get("confidence"),
         "page_count": text["pages"],
         "processed_at": timezone.now(),
     }

@@ -85,7 +85,7 @@ def extract_facts(text: str) -> list[Fact]:
     statements = [s for s in report_text.statements(text) if s.section == report_text.RESULT]
     clauses = [(s, clause) for s in statements for clause in _clauses(s.text)]
     evidence: dict[str, list[tuple]] = {field: [] for field in FIELDS}
-    for (statement, _clause), mentions in zip(
+    for (statement, clause), mentions in zip(
         clauses, read_clauses([clause for _, clause in clauses]), strict=True
     ):
         for mention in mentions:
@@ -94,15 +94,17 @@ def extract_facts(text: str) -> list[Fact]:
             if mention.weak:
                 # "KMT2A-PTD detected" → not rearranged; "no KMT2A-PTD" says nothing about it.
                 if mention.value is True:
-                    evidence[mention.field].append((False, statement, True))
+                    evidence[mention.field].append((False, (statement, clause), True))
                 continue
-            evidence[mention.field].append((mention.value, statement, False))
+            evidence[mention.field].append((mention.value, (statement, clause), False))
     facts = []
     for field in FIELDS:
         decided = _decide(field, evidence[field])
         if decided is not None:
-            value, statement = decided
-            facts.append(Fact(field, value, _quote(statement.text), statement.page))
+            # The clause is quoted: a sentence of several clauses ("BCR::ABL1 detected; KMT2A
+            # not rearranged") would otherwise quote facts about other markers.
+            value, (statement, clause) = decided
+            facts.append(Fact(field, value, _quote(clause), statement.page))
     return facts
 
 

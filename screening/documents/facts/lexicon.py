@@ -28,8 +28,12 @@ measures both rule sets).
 
 from __future__ import annotations
 
-from medspacy.context import ConTextRule
-from medspacy.ner import TargetRule
+
+def _target(literal, category, pattern=None):
+    """A medspaCy TargetRule's arguments; reading.py builds the rules when the pipeline is
+    first needed, so importing this module does not import spaCy (web processes never do)."""
+    return {"literal": literal, "category": category, "pattern": pattern}
+
 
 # Target labels -> profile field. IMPLICIT targets are findings in themselves.
 FIELD_OF = {
@@ -74,7 +78,7 @@ _NUMBER = r"\d+(?:[.,]\d+)?"
 TARGET_RULES = [
     # Therapies named after an antigen are not results about it; matched so the antigen
     # inside them is not (the longest match wins).
-    TargetRule(
+    _target(
         "therapy",
         "THERAPY",
         pattern=r"\b(?:anti-?\s?)?(?:CD\s?19|CD\s?22|BCMA)\s?-?\s?(?:directed|targeted"
@@ -82,55 +86,57 @@ TARGET_RULES = [
         r"|\banti-?\s?(?:CD\s?19|CD\s?22|BCMA)\b",
     ),
     # Therapies by name (inert targets, like the ones above; a token pattern).
-    TargetRule(
+    _target(
         "named therapy",
         "THERAPY",
         pattern=[{"LOWER": {"IN": sorted(NAMED_THERAPIES)}}],
     ),
-    TargetRule("CD19", "CD19", pattern=r"\bCD\s?19\b"),
-    TargetRule("CD22", "CD22", pattern=r"\bCD\s?22\b"),
-    TargetRule("BCMA", "BCMA", pattern=r"\b(?:BCMA|CD\s?269|TNFRSF17)\b"),
-    TargetRule(
+    _target("CD19", "CD19", pattern=r"\bCD\s?19\b"),
+    _target("CD22", "CD22", pattern=r"\bCD\s?22\b"),
+    _target("BCMA", "BCMA", pattern=r"\b(?:BCMA|CD\s?269|TNFRSF17)\b"),
+    _target(
         "KMT2A partial tandem duplication",
         "KMT2A_PTD",
         pattern=r"\b(?:KMT2A|MLL)[\s-]*(?:PTD|partial tandem duplication)\b"
         r"|\bpartial tandem duplications?\s+(?:of|in|within)\s+(?:the\s+)?(?:KMT2A|MLL)\b",
     ),
-    TargetRule(
+    _target(
         "KMT2A fusion",
         "KMT2A_FUSION",
         pattern=rf"\b(?:KMT2A|MLL)\s*(?:::|-|/)\s*{_KMT2A_PARTNERS}\b"
         rf"|\b{_KMT2A_PARTNERS}\s*(?:::|-|/)\s*(?:KMT2A|MLL)\b|\b{_KMT2A_TRANSLOCATIONS}",
     ),
-    TargetRule("KMT2A", "KMT2A", pattern=r"\b(?:KMT2A|MLL1?)\b(?:\s+gene)?"),
-    TargetRule(
+    _target("KMT2A", "KMT2A", pattern=r"\b(?:KMT2A|MLL1?)\b(?:\s+gene)?"),
+    _target(
         "NPM1 variant",
         "NPM1_VARIANT",
         pattern=r"\bNPM1\s*(?:c\.\d+_\d+\w+|mut(?:ated|ant)?\b|c\+)",
     ),
-    TargetRule("NPM1", "NPM1", pattern=r"\bNPM1\b(?:\s+gene)?"),
-    TargetRule(
+    _target("NPM1", "NPM1", pattern=r"\bNPM1\b(?:\s+gene)?"),
+    _target(
         "karyotype with t(9;22)",
         "PH_KARYOTYPE",
         pattern=rf"{_ISCN}t\(9;22\)(?:\([^)]*\))?|\bt\(9;22\)(?:\s*\([^)]*\))?",
     ),
-    TargetRule(
+    _target(
         "Philadelphia chromosome",
         "PH",
-        pattern=r"\bBCR\s*(?:::|-|/)\s*ABL1?\b|\bPhiladelphia(?:\s+chromosome)?\b"
-        r"|(?-i:\bPh1?\b)(?![\s-]*like)",
+        # "Ph-like" and "BCR::ABL1-like" ALL is the look-alike without the fusion.
+        pattern=r"(?:\bBCR\s*(?:::|-|/)\s*ABL1?\b|\bPhiladelphia(?:\s+chromosome)?\b"
+        r"|(?-i:\bPh1?\b))(?![\s-]*like)",
     ),
-    TargetRule(
+    _target(
         "MRD",
         "MRD",
         pattern=r"\b(?:MRD|measurable residual disease|minimal residual disease"
         r"|residual (?:clonal cells|leuka?emi[ac](?: cells)?|disease))\b",
     ),
     # A level: 0.12 %, < 0.01 %, 1.2 x 10^-3, 10^-4, 1.2E-03.
-    TargetRule(
+    _target(
         "MRD level",
         "LEVEL",
-        pattern=rf"(?:(?:<|<=|≤|less than|below)\s*)?(?:{_NUMBER}\s*%"
+        # Not "10%" after "3.4 x ": that is an exponent OCR lost ("3.4 x 10⁻⁴" read badly).
+        pattern=rf"(?<![\d.])(?:(?:<|<=|≤|less than|below)\s*)?(?:(?<!x )(?<!x){_NUMBER}\s*%"
         rf"|{_NUMBER}\s*x\s*10\s*\^?\s*-\s*\d+"
         rf"|(?<![\d.x^ ])\s?10\s*\^\s*-\s*\d+|{_NUMBER}\s*E\s*-\s*\d+)",
     ),
@@ -138,13 +144,21 @@ TARGET_RULES = [
 
 
 def _rule(literal, category, direction="BIDIRECTIONAL", pattern=None, **options):
-    return ConTextRule(literal, category, pattern=pattern, direction=direction, **options)
+    """A medspaCy ConTextRule's arguments (built in reading.py, like TargetRule's)."""
+    return {
+        "literal": literal,
+        "category": category,
+        "pattern": pattern,
+        "direction": direction,
+        **options,
+    }
 
 
 def _words(category, words, direction="BIDIRECTIONAL", **options):
     return [_rule(word, category, direction, **options) for word in words]
 
 
+HISTORY_REACH = 4
 _OPPOSITE = {
     "POSITIVE": {"NEGATIVE", "NEGATED_EXISTENCE"},
     "NEGATIVE": {"POSITIVE"},
@@ -320,14 +334,17 @@ CONTEXT_RULES = [
         "BACKWARD",
         **_ANY,
     ),
+    # "BCR/ABL1: no fusion detected", "Result: no BCR::ABL1 detected".
+    *_words("NEGATED_EXISTENCE", [": no", ": none"], max_scope=4, **_ANY),
     *_words("TERMINATE", ["but", "however", "whereas", "while", "although", "except"], "TERMINATE"),
     # --- Not a result on this specimen ---------------------------------------------------------
+    # "History of ..." opens the rest of the clause; other history words reach only the few
+    # words around them, so "loss of CD22 compared with the prior study (CD22 positive in
+    # 01/2025)" keeps its first half.
+    *_words("HISTORICAL", ["history", "history of", "h/o", "past history"], "FORWARD", **_ALL),
     *_words(
         "HISTORICAL",
         [
-            "history",
-            "history of",
-            "h/o",
             "previously",
             "previous",
             "prior",
@@ -341,17 +358,20 @@ CONTEXT_RULES = [
             "formerly",
             "known",
             "diagnosed in",
+            "diagnosed",
             "before",
             "remote",
             "historical",
             "at relapse in",
         ],
+        max_scope=HISTORY_REACH,
         **_ALL,
     ),
     _rule(
         "in <year>",
         "HISTORICAL",
-        pattern=r"\b(?:in|since|from)\s+(?:\d{1,2}/)?(?:19|20)\d\d\b",
+        pattern=r"\b(?:in|since|from|on)\s+(?:\d{1,2}/)?(?:\d{1,2}/)?(?:19|20)\d\d\b",
+        max_scope=HISTORY_REACH,
         **_ALL,
     ),
     *_words(

@@ -70,6 +70,8 @@ def pipeline():
     logger.disable("PyRuSH")
     import medspacy  # noqa: F401 - registers the medspacy_* factories and span extensions
     import spacy
+    from medspacy.context import ConTextRule
+    from medspacy.ner import TargetRule
     from spacy.language import Language
 
     if "navigator_one_sentence" not in Language.factories:
@@ -82,9 +84,10 @@ def pipeline():
 
     nlp = spacy.blank("en")
     nlp.add_pipe("navigator_one_sentence")
-    nlp.add_pipe("medspacy_target_matcher").add(lexicon.TARGET_RULES)
+    matcher = nlp.add_pipe("medspacy_target_matcher")
+    matcher.add([TargetRule(**rule) for rule in lexicon.TARGET_RULES])
     context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None})
-    context.add(lexicon.CONTEXT_RULES)
+    context.add([ConTextRule(**rule) for rule in lexicon.CONTEXT_RULES])
     return nlp
 
 

@@ -76,7 +76,13 @@ _LABEL = re.compile(r"^\s*([A-Za-z][A-Za-z /&-]{1,40}?)\s*(?:\([^)]*\))?\s*:\s*(
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _SUPERSCRIPT_RUN = re.compile(r"[⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _DASHES = str.maketrans({"−": "-", "–": "-", "‐": "-", "‑": "-", "×": "x", "\u00a0": " "})
-_LEADER = re.compile(r"\s*\.{3,}\s*|\s*…+\s*")
+# Dotted leaders between a label and its value, as typed ("CD19 ....... NEGATIVE") or as OCR
+# reads them (". . . .", ".. -+").
+_LEADER = re.compile(r"\s*(?:\.{2,}|…+|(?:\.\s){3,})[\s.\-+_…]*(?=\S)")
+# OCR reads a superscript minus as "*" or keeps the caret: 10*-3 → 10^-3.
+# OCR splits the fusion mark of gene names: "BCR: :ABL1" → "BCR::ABL1".
+_OCR_FUSION = re.compile(r"\b([A-Z][A-Z0-9]{1,9})\s*:\s+:\s*([A-Z][A-Z0-9]{1,9})\b")
+_OCR_POWER = re.compile(r"\b10\s*[*^]\s*-\s*(?=\d)")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 # Words after which a sentence cannot have ended, so "... and\nCD22 ..." is one sentence.
 _OPEN_ENDINGS = re.compile(
@@ -100,7 +106,8 @@ class Statement:
 def normalise(text: str) -> str:
     """Unicode the extractor can match: 10⁻³ → 10^-3, × → x, − → -, ligatures unfolded."""
     text = _SUPERSCRIPT_RUN.sub(lambda m: "^" + m.group(0).translate(_SUPERSCRIPTS), text)
-    text = text.translate(_DASHES)
+    text = _OCR_POWER.sub("10^-", text.translate(_DASHES))
+    text = _OCR_FUSION.sub(r"\1::\2", text)
     return unicodedata.normalize("NFKC", text).replace("\r\n", "\n").replace("\r", "\n")
 
 
