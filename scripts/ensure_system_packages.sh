@@ -22,6 +22,8 @@ need() {  # need PACKAGE CHECK...
 # The app: OCR of scanned reports, PDF summaries (WeasyPrint needs Pango), and fonts for them.
 need tesseract-ocr command -v tesseract
 need tesseract-ocr-eng test -e /usr/share/tesseract-ocr/5/tessdata/eng.traineddata
+# Orientation detection: a page scanned sideways or upside down is turned before it is read.
+need tesseract-ocr-osd test -e /usr/share/tesseract-ocr/5/tessdata/osd.traineddata
 need libpango-1.0-0 have_lib libpango-1.0.so.0
 need libpangoft2-1.0-0 have_lib libpangoft2-1.0.so.0
 need libharfbuzz-subset0 have_lib libharfbuzz-subset.so.0

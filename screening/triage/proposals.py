@@ -4,8 +4,8 @@
 
 Each row says what the document states (value and quote, page), which missing facts of the
 latest screening it would settle and for which products ("Settles: CD22 expression —
-Besponsa"), and whether it contradicts what the patient told us in the intake (a conflict is shown, never
-applied). Two queries: the proposals with their documents, and the case's latest run.
+Besponsa"), and whether it contradicts what the patient told us in the intake (a conflict is
+shown, never applied). Two queries: the proposals with their documents, and the case's latest run.
 """
 
 from __future__ import annotations
