@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api bench-facts clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | clean"
+	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -63,6 +63,11 @@ bench-admin: $(STAMP)
 # The intake's step, upload and submit times (its own SQLite under var/bench/).
 bench-intake: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/intake.py $(BENCH_ARGS)
+
+# Reading facts from the report fixtures: time per page (text PDFs, OCR), memory, precision and
+# recall per field. BENCH_ARGS="--scans 5" reads fewer scans.
+bench-facts: $(STAMP) system-packages-run
+	$(PY) bench/facts.py $(BENCH_ARGS)
 
 bench-queue: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/queue.py $(BENCH_ARGS)

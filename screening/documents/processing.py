@@ -103,18 +103,20 @@ def process_document(document_id: int) -> Document | None:
             return None
         for field, value in values.items():
             setattr(document, field, value)
-        store_proposals(document, facts)
+        proposals = store_proposals(document, facts)
         if document.case_id:
             record_event(
                 document.case,
                 EventKind.DOCUMENT_PROCESSED,
                 f"{document.original_name}: {TextStatus(values['text_status']).label}"
                 f" ({values['text_detail']}); {ScanStatus(values['scan_status']).label}"
-                + (f" ({values['scan_detail']})" if values["scan_detail"] else ""),
+                + (f" ({values['scan_detail']})" if values["scan_detail"] else "")
+                + (f"; {len(proposals)} fact(s) proposed" if proposals else ""),
                 data={
                     "document": document.pk,
                     "text_status": values["text_status"],
                     "scan_status": values["scan_status"],
+                    "proposals": len(proposals),
                 },
             )
     return document

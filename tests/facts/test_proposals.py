@@ -10,7 +10,7 @@ from django.utils import timezone
 from screening.documents.facts import Fact
 from screening.documents.processing import process_document
 from screening.documents.proposals import store_proposals
-from screening.models import FactProposal, ProposalState, ScanStatus
+from screening.models import CaseEvent, EventKind, FactProposal, ProposalState, ScanStatus
 from screening.pipeline.screen import screen_case
 from screening.triage.proposals import conflicts, proposals_by_document
 from tests.factories import CaseFactory, CoordinatorFactory, DocumentFactory
@@ -45,6 +45,9 @@ def test_processing_a_report_proposes_the_facts_it_states_with_quote_and_page():
     assert cd22.case_id == document.case_id
     assert cd22.state == ProposalState.PROPOSED
     assert cd22.extractor_version
+    event = CaseEvent.objects.get(case=document.case, kind=EventKind.DOCUMENT_PROCESSED)
+    assert event.message.endswith("; 2 fact(s) proposed")
+    assert event.data["proposals"] == 2
 
 
 def test_processing_a_document_twice_adds_no_second_proposal():

@@ -80,13 +80,16 @@ def _decide(field: str, evidence: list[tuple]) -> tuple | None:
     return chosen[0]
 
 
-def extract_facts(text: str) -> list[Fact]:
-    """The facts a report's text states about the current specimen, one per field at most."""
+def extract_facts(text: str, *, nlp=None) -> list[Fact]:
+    """The facts a report's text states about the current specimen, one per field at most.
+
+    nlp: another medspaCy pipeline (reading.build_pipeline) for measurements; default: ours.
+    """
     statements = [s for s in report_text.statements(text) if s.section == report_text.RESULT]
     clauses = [(s, clause) for s in statements for clause in _clauses(s.text)]
     evidence: dict[str, list[tuple]] = {field: [] for field in FIELDS}
     for (statement, clause), mentions in zip(
-        clauses, read_clauses([clause for _, clause in clauses]), strict=True
+        clauses, read_clauses([clause for _, clause in clauses], nlp), strict=True
     ):
         for mention in mentions:
             if mention.excluded or mention.value is None:

@@ -548,7 +548,8 @@ CONTEXT_RULES = [
             "defined as",
             "positivity threshold",
         ],
-        allowed_types={"LEVEL"},
+        # "Sensitivity of the MRD assay: 0.001%": the MRD named is the assay's, not a result.
+        allowed_types={"LEVEL", "MRD"},
         max_scope=4,
     ),
     # --- Scope stops and look-alikes ----------------------------------------------------------

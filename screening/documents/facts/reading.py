@@ -18,6 +18,7 @@ from screening.documents.facts import lexicon
 # Categories that make a mention something other than a result on this specimen, with the
 # reason the bench and the tests can read.
 NOT_A_RESULT = {
+    "THRESHOLD": "a limit of the assay",
     "HISTORICAL": "history",
     "HYPOTHETICAL": "pending or recommended",
     "POSSIBLE_EXISTENCE": "uncertain",
@@ -64,6 +65,12 @@ def analysis_text(clause: str) -> str:
 @lru_cache(maxsize=1)
 def pipeline():
     """The medspaCy pipeline; built once (about a second), then reused."""
+    return build_pipeline()
+
+
+def build_pipeline(*, packaged_rules: bool = False):
+    """A new pipeline. packaged_rules adds ConText's packaged English rules (written for
+    clinical notes) to ours; bench/facts.py measures the difference."""
     from loguru import logger
 
     # medspaCy's sentence splitter logs every token at DEBUG through loguru; it is not used here.
@@ -86,7 +93,8 @@ def pipeline():
     nlp.add_pipe("navigator_one_sentence")
     matcher = nlp.add_pipe("medspacy_target_matcher")
     matcher.add([TargetRule(**rule) for rule in lexicon.TARGET_RULES])
-    context = nlp.add_pipe("medspacy_context", config={"rules": None, "span_attrs": None})
+    rules = "default" if packaged_rules else None
+    context = nlp.add_pipe("medspacy_context", config={"rules": rules, "span_attrs": None})
     context.add([ConTextRule(**rule) for rule in lexicon.CONTEXT_RULES])
     return nlp
 
@@ -143,9 +151,9 @@ def _mrd(target, modifiers, levels) -> float | None:
     return None
 
 
-def read_clauses(clauses: list[str]) -> list[list[Mention]]:
-    """The mentions of each clause, in order."""
-    nlp = pipeline()
+def read_clauses(clauses: list[str], nlp=None) -> list[list[Mention]]:
+    """The mentions of each clause, in order (with the shared pipeline unless given one)."""
+    nlp = nlp or pipeline()
     results = []
     for doc in nlp.pipe(analysis_text(clause) for clause in clauses):
         by_target: dict[tuple[int, int], list] = {}
@@ -155,16 +163,20 @@ def read_clauses(clauses: list[str]) -> list[list[Mention]]:
         for ent in doc.ents:
             if ent.label_ == "LEVEL":
                 modifiers = by_target.get((ent.start, ent.end), [])
-                blocked = any(
-                    m.category in NOT_A_RESULT or m.category == "THRESHOLD" for m in modifiers
-                )
+                blocked = any(m.category in NOT_A_RESULT for m in modifiers)
                 levels.append((ent, blocked))
         mentions = []
         for ent in doc.ents:
             field = lexicon.FIELD_OF.get(ent.label_)
             if field is None:
                 continue
-            modifiers = by_target.get((ent.start, ent.end), [])
+            modifiers = [
+                m
+                for m in by_target.get((ent.start, ent.end), [])
+                # A limit names the assay's MRD when it comes first ("sensitivity of the MRD
+                # assay"); after a result ("MRD negative; sensitivity 10^-6") it is the assay's.
+                if m.category != "THRESHOLD" or m.modifier_span[1] <= ent.start
+            ]
             excluded = next(
                 (NOT_A_RESULT[m.category] for m in modifiers if m.category in NOT_A_RESULT), ""
             )
