@@ -178,6 +178,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
     },
+    # screening/trials/catalogue.py: the recruiting set from ClinicalTrials.gov, weekly; a
+    # study that stopped recruiting is marked. Changes re-match open cases in batches.
+    "refresh-trials": {
+        "task": "screening.refresh_trials_task",
+        "schedule": 7 * 24 * 3600.0,
+        "options": {"expire_seconds": 24 * 3600},
+    },
+    # screening/trials/matching.py: open cases not yet matched against the current catalogue
+    # (one query when there are none).
+    "rematch-trials": {
+        "task": "screening.rematch_trials_task",
+        "schedule": 3600.0,
+        "options": {"expire_seconds": 3000},
+    },
     # screening/intake/submit.py: expired intake drafts and their uploaded files.
     "purge-expired-drafts": {
         "task": "screening.purge_expired_drafts_task",
@@ -210,6 +224,16 @@ PDF_TEXT_TIME_LIMIT = env.float("PDF_TEXT_TIME_LIMIT", default=20.0)
 # stopped and the document marked unreadable. With PDF_TEXT_TIME_LIMIT it must stay below the
 # task's soft time limit (240 s): a PDF without a text layer is parsed first, then read by OCR.
 OCR_TIME_LIMIT = env.float("OCR_TIME_LIMIT", default=120.0)
+
+# --- Investigational programs (screening/trials/) --------------------------------------------
+# The ClinicalTrials.gov API v2 base URL (tests point it at a local server).
+CTGOV_BASE_URL = env.str("CTGOV_BASE_URL", default="https://clinicaltrials.gov/api/v2")
+# Seconds between two requests to the registry (about 50 a minute is the polite ceiling).
+CTGOV_MIN_INTERVAL = env.float("CTGOV_MIN_INTERVAL", default=1.2)
+CTGOV_RETRIES = 4
+CTGOV_TIMEOUT = 30.0
+# Open cases re-matched per task when the catalogue changes.
+TRIAL_REMATCH_BATCH = 500
 
 if REDIS_URL:
     CACHES = {

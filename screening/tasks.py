@@ -1,11 +1,14 @@
 """Celery tasks. Thin: check input, call a service. Messages carry primary keys only."""
 
+import logging
 import smtplib
 
 import kombu.exceptions
 import redis.exceptions
 from celery import shared_task, signals
 from django import db
+
+logger = logging.getLogger(__name__)
 
 # Retried with exponential backoff (jittered, capped); anything else fails the task, and the
 # sweeper (screening/pipeline/sweeper.py) picks the case up again later from the database.
@@ -140,3 +143,40 @@ def purge_idempotency_records_task() -> int:
     from screening.core.idempotency import purge_idempotency_records
 
     return purge_idempotency_records()
+
+
+@shared_task(name="screening.match_trials_batch_task", **PIPELINE_TASK)
+def match_trials_batch_task(*case_ids: int) -> None:
+    """Match these cases against the trial catalogue; see screening.trials.matching."""
+    from screening.trials.matching import match_cases
+
+    match_cases(case_ids)
+
+
+@shared_task(name="screening.match_case_trials_task", **PIPELINE_TASK)
+def match_case_trials_task(case_id: int) -> None:
+    """Match one case after a screening run (its profile may have changed)."""
+    from screening.trials.matching import match_cases
+
+    match_cases([case_id], force=True)
+
+
+@shared_task(name="screening.rematch_trials_task", **PIPELINE_TASK)
+def rematch_trials_task() -> int:
+    """Enqueue batches of open cases not matched against the current catalogue (beat, hourly)."""
+    from screening.trials.matching import rematch_open_cases
+
+    return rematch_open_cases()
+
+
+@shared_task(name="screening.refresh_trials_task", **PIPELINE_TASK)
+def refresh_trials_task() -> None:
+    """Re-read the recruiting set from ClinicalTrials.gov (beat, weekly); see trials.catalogue."""
+    from screening.trials.catalogue import refresh_recruiting_trials
+    from screening.trials.matching import rematch_open_cases
+
+    report = refresh_recruiting_trials()
+    for line in report.lines():
+        logger.info("Trial refresh: %s", line)
+    if report.changed:
+        rematch_open_cases()

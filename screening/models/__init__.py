@@ -25,6 +25,7 @@ from screening.models.organisations import (
 )
 from screening.models.runs import ProductVerdict, ScreeningRun
 from screening.models.timeline import CaseEvent, EventKind
+from screening.models.trials import Trial, TrialMatch, TrialSite
 
 __all__ = [
     "AccessRecord",
@@ -59,6 +60,9 @@ __all__ = [
     "StatusToken",
     "SubmitterRole",
     "TextStatus",
+    "Trial",
+    "TrialMatch",
+    "TrialSite",
     "WebhookDelivery",
     "WebhookState",
     "private_storage",

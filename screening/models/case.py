@@ -87,6 +87,8 @@ class Case(models.Model):
     email = models.EmailField(db_index=True)
     phone = models.CharField(max_length=40, blank=True)
     country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
+    # Countries the person said they would travel to for a trial (ISO codes; optional).
+    travel_countries = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=10, help_text=_("Preferred language code"))
     date_of_birth = models.DateField(null=True, blank=True)
 
@@ -121,6 +123,9 @@ class Case(models.Model):
     # Denormalised one-liner for the queue, e.g. "Likely: Kymriah, Besponsa · Review: Blincyto".
     screening_summary = models.CharField(max_length=300, blank=True)
     document_count = models.PositiveIntegerField(default=0)
+    # The trial catalogue version (screening/trials/matching.py) the case was last matched
+    # against; open cases whose version differs are re-matched in batches.
+    trials_matched_version = models.CharField(max_length=40, blank=True)
 
     # Coordination details, kept by coordinators.
     referring_physician = models.CharField(max_length=200, blank=True)
@@ -133,7 +138,7 @@ class Case(models.Model):
     interpreter_language = models.CharField(max_length=10, blank=True)
 
     history = HistoricalRecords(
-        excluded_fields=["intake", "intake_profile", "profile", "updated_at"]
+        excluded_fields=["intake", "intake_profile", "profile", "updated_at", "trials_matched_version"]
     )
 
     class Meta:

@@ -23,6 +23,7 @@ class EventKind(models.TextChoices):
     RECORDS_RECEIVED = "records_received", _("Records received")
     NOTE = "note", _("Note")
     EMAIL_SENT = "email_sent", _("Email sent")
+    TRIALS_MATCHED = "trials_matched", _("Trials matched")
 
 
 class CaseEvent(models.Model):

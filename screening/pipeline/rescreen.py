@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from screening.core.timeline import record_event
+from screening.jobs import enqueue
 from screening.models import Case, EventKind
 from screening.pipeline import runs as screening_service
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES
@@ -98,6 +99,7 @@ def rescreen_case(
         if not outcome.is_new_result:
             return result
         result.rescreened, result.changes = True, outcome.changes
+        enqueue("screening.match_case_trials_task", locked.pk)  # the profile may have changed
         if first:
             headline = "Screened" + (f" after {after}" if after else "")
             diff = locked.screening_summary

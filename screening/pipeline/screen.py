@@ -102,6 +102,8 @@ def _screen_prioritise_assign(case: Case) -> Notification | None:
                 case, EventKind.SCREENING_STARTED, "Screening started", patient_visible=True
             )
             _screen_and_prioritise(case)
+            # Trials are matched by their own task: a slow catalogue never holds up screening.
+            enqueue("screening.match_case_trials_task", case.pk)
             record_event(
                 case,
                 EventKind.STATUS_CHANGED,
