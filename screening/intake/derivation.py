@@ -451,3 +451,15 @@ def derive_profile(answers: dict[str, Any], *, today: date) -> dict[str, Any]:
         "active_infection": tri_state(health.get("active_infection")),
         "cns_involvement": tri_state(health.get("cns_involvement")),
     }
+
+
+# --- Where trials may be offered ----------------------------------------------------------
+
+
+def derive_trial_inputs(answers: dict[str, Any]) -> dict[str, Any]:
+    """The matcher's inputs beyond the profile: where the person lives and the other countries
+    they said they would travel to for a trial (ISO codes; the question is optional)."""
+    about = answers.get("about") or {}
+    country = about.get("country") or ""
+    travel = [c for c in about.get("travel_countries") or () if isinstance(c, str) and c != country]
+    return {"country": country, "travel_countries": sorted(set(travel))}

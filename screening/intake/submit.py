@@ -32,7 +32,11 @@ from screening.documents.uploads import (
     delete_document_files,
     store_upload,
 )
-from screening.intake.derivation import DERIVATION_VERSION, derive_profile
+from screening.intake.derivation import (
+    DERIVATION_VERSION,
+    derive_profile,
+    derive_trial_inputs,
+)
 from screening.models import Case, CaseStatus, Document, EventKind, IntakeDraft, ResumeLink
 from screening.notify.emails import send_email
 from screening.pipeline.screen import request_screening
@@ -243,6 +247,7 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
         "email": about["email"],
         "phone": about.get("phone", ""),
         "country": about["country"],
+        "travel_countries": derive_trial_inputs(answers)["travel_countries"],
         "language": about["language"],
         "date_of_birth": about.get("date_of_birth") or None,
         "consent_version": consent["version"],

@@ -19,6 +19,7 @@ from screening.patient.records import RequestedItem, open_requests, requested_it
 from screening.rules.criteria import NOT_MET
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, MEDICAL_ADVICE_NOTICE, NEEDS_REVIEW, NOT_ELIGIBLE
+from screening.trials.reads import PatientTrials, patient_trials
 
 S = CaseStatus
 
@@ -119,6 +120,7 @@ class StatusPage:
     screening: PlainScreening | None
     can_upload: bool
     records_requested: bool
+    trials: PatientTrials | None = None
 
 
 def status_steps(case: Case) -> list[Step]:
@@ -260,4 +262,5 @@ def build_status_page(case: Case) -> StatusPage:
         screening=plain_screening(case),
         can_upload=case.is_open,
         records_requested=case.status == S.RECORDS_REQUESTED,
+        trials=patient_trials(case),
     )

@@ -21,6 +21,7 @@ from screening.rules.vocabulary import (
     PRIOR_THERAPIES,
 )
 from screening.triage.actions import missing_facts
+from screening.trials.reads import case_trials
 
 VERDICT_WORDS = {
     ELIGIBLE: gettext_lazy("Likely eligible"),
@@ -154,6 +155,7 @@ def build_case_file(case: Case) -> dict:
         "products": screening_table(results),
         "missing": missing,
         "cautions": cautions(results),
+        "trials": case_trials(case),
         "documents": documents,
         "events": list(case.events.select_related("actor").order_by("at", "pk")),
         "notes": list(case.notes.select_related("author").order_by("created_at", "pk")),

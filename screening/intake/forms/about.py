@@ -89,6 +89,17 @@ class AboutForm(StepForm):
         choices=country_choices,
         error_messages={"required": _("Choose the country you live in.")},
     )
+    travel_countries = forms.MultipleChoiceField(
+        label=_("Other countries the patient would travel to for a clinical trial (optional)"),
+        help_text=_(
+            "Many new treatments are only offered in clinical trials, which run in a few "
+            "countries. Choose any you would consider, or none. To choose more than one, hold "
+            "Ctrl (Cmd on a Mac) while you click."
+        ),
+        choices=lambda: list(countries),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
     language = forms.ChoiceField(
         label=_("Which language would you like us to use?"),
         help_text=_("A coordinator who speaks it will contact you where possible."),
@@ -140,7 +151,9 @@ class AboutForm(StepForm):
                 "last_name",
                 "patient_name",
             ),
-            Fieldset(_("How to reach you"), "email", "phone", "country", "language"),
+            Fieldset(
+                _("How to reach you"), "email", "phone", "country", "travel_countries", "language"
+            ),
             Fieldset(_("The patient"), "date_of_birth"),
             Fieldset(
                 _("Consent"),
@@ -225,6 +238,7 @@ class AboutForm(StepForm):
             "email": data["email"],
             "phone": data["phone"],
             "country": data["country"],
+            "travel_countries": sorted(set(data["travel_countries"]) - {data["country"]}),
             "language": data["language"],
             "date_of_birth": data["date_of_birth"].isoformat(),
         }
