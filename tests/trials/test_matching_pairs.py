@@ -681,3 +681,32 @@ def test_the_catalogue_lists_possible_matches_first_and_leaves_out_the_rest():
     assert len(everything) == len(CATALOGUE)
     ruled_out = next(r for r in everything if r.nct_id == "NCT05396885")
     assert [row["name"] for row in ruled_out.criteria()] == ["diagnosis"]
+
+
+def test_the_verdict_only_path_agrees_with_the_explained_one_for_random_people():
+    import random
+
+    from screening.rules.vocabulary import DIAGNOSES, DISEASE_STATUSES, PRIOR_THERAPIES
+
+    rng = random.Random(4)
+    for _ in range(300):
+        patient = {
+            "age_years": rng.choice([None, 0.5, 1, 2, 10, 17, 18, 30, 39, 40, 70, 71, 76]),
+            "diagnosis": rng.choice([None, *sorted(DIAGNOSES)]),
+            "disease_status": rng.choice([None, *sorted(DISEASE_STATUSES)]),
+            "prior_lines": rng.choice([None, 0, 1, 2, 3, 4]),
+            "prior_therapies": rng.choice(
+                [None, rng.sample(sorted(PRIOR_THERAPIES), rng.randint(0, 4))]
+            ),
+            "ecog": rng.choice([None, 0, 1, 2, 3, 4]),
+            "cd19_positive": rng.choice([None, True, False]),
+            "cd22_positive": rng.choice([None, True, False]),
+            "bcma_positive": rng.choice([None, True, False]),
+            "cns_involvement": rng.choice([None, True, False]),
+            "active_infection": rng.choice([None, True, False]),
+        }
+        who = person(rng.choice(["US", "CN", "FR", None]), rng.choice([(), ("CN",)]), **patient)
+        explained = {r.nct_id: r.verdict for r in CATALOGUE.match(who, include_not_eligible=True)}
+        assert CATALOGUE.verdicts(who) == {
+            nct_id: v for nct_id, v in explained.items() if v != "not_eligible"
+        }

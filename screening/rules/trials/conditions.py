@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..vocabulary import DIAGNOSES
 
@@ -244,6 +245,7 @@ class TermReading:
     unmapped: bool
 
 
+@lru_cache(maxsize=8192)
 def read_term(term: str) -> TermReading:
     text = " " + normalise(term) + " "
     found = []

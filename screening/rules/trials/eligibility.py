@@ -34,6 +34,10 @@ _OPEN_ENDING = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+_TRAILING_DASH = re.compile(r"\s+-$")
+
+
 @dataclass(frozen=True, slots=True)
 class Bullet:
     section: str  # inclusion / exclusion / "" (no heading)
@@ -49,7 +53,7 @@ class Bullet:
 
 
 class _Draft:
-    __slots__ = ("section", "cohort", "indent", "lines", "parent", "has_children")
+    __slots__ = ("section", "cohort", "indent", "lines", "parent", "has_children", "_text")
 
     def __init__(self, section, cohort, indent, text, parent):
         self.section = section
@@ -58,12 +62,18 @@ class _Draft:
         self.lines = [text]
         self.parent = parent
         self.has_children = False
+        self._text = None
 
     @property
     def text(self) -> str:
+        if self._text is None or self._text[0] != len(self.lines):
+            self._text = (len(self.lines), self._join())
+        return self._text[1]
+
+    def _join(self) -> str:
         joined = " ".join(line.strip() for line in self.lines)
-        joined = re.sub(r"\s+", " ", joined).strip()
-        return re.sub(r"\s+-$", "", joined).strip()
+        joined = _SPACES.sub(" ", joined).strip()
+        return _TRAILING_DASH.sub("", joined).strip()
 
 
 def split_criteria(text: str) -> tuple[Bullet, ...]:

@@ -69,6 +69,9 @@ class CompiledTrial:
     structured: tuple  # recruitment, age, sex, sites (diagnosis is the gate, kept apart)
     findings: tuple[Finding, ...]
     for_trial_team: tuple[Bullet, ...]
+    # The structured criteria cheapest-and-most-decisive first (recruitment, sites, age, sex)
+    # for the verdict-only path.
+    fast_order: tuple = ()
 
     @property
     def nct_id(self) -> str:
@@ -88,19 +91,19 @@ def compile_trial(record: StudyRecord) -> CompiledTrial:
         findings += found
         if leftover:
             left.append(bullet)
+    recruitment = StatusCriterion(record.overall_status, record.last_known_status)
+    age = AgeCriterion(record.minimum_age, record.maximum_age)
+    sex = SexCriterion(record.sex)
+    sites = SiteCriterion(record.sites)
     return CompiledTrial(
         record=record,
         category=derive_category(record),
         targets=targets,
         diagnosis=DiagnosisCriterion(map_conditions(record.conditions, record.browse_terms)),
-        structured=(
-            StatusCriterion(record.overall_status, record.last_known_status),
-            AgeCriterion(record.minimum_age, record.maximum_age),
-            SexCriterion(record.sex),
-            SiteCriterion(record.sites),
-        ),
+        structured=(recruitment, age, sex, sites),
         findings=tuple(findings),
         for_trial_team=tuple(left),
+        fast_order=(recruitment, sites, age, sex),
     )
 
 
@@ -170,19 +173,79 @@ def _evaluate(trial: CompiledTrial, gate: str, person: MatchInput) -> TrialResul
     return TrialResult(trial, verdict, tuple(outcomes), person)
 
 
+def _verdict(trial: CompiledTrial, gate: str, person: MatchInput) -> str:
+    """The verdict alone, stopping at the first criterion not met (re-matching's hot path:
+    the recruitment and site checks rule most candidate trials out at once)."""
+    verdict = NEEDS_REVIEW if gate == UNKNOWN else ELIGIBLE
+    for criterion in trial.fast_order:
+        outcome = criterion.evaluate(person)
+        if outcome == NOT_MET:
+            return NOT_ELIGIBLE
+        if outcome == UNKNOWN:
+            verdict = NEEDS_REVIEW
+    profile = person.profile
+    for finding in trial.findings:
+        outcome = finding.evaluate(profile)
+        if outcome == NOT_MET:
+            return NOT_ELIGIBLE
+        if outcome == UNKNOWN:
+            verdict = NEEDS_REVIEW
+    return verdict
+
+
+class _Bucket:
+    """The open trials one diagnosis does not rule out, indexed by the countries of their
+    open sites; `anywhere` holds those whose sites cannot rule anyone out (none listed, or a
+    country that could not be read)."""
+
+    __slots__ = ("by_country", "anywhere", "every")
+
+    def __init__(self):
+        self.by_country: dict[str, list] = {}
+        self.anywhere: list = []
+        self.every: list = []
+
+    def add(self, trial: CompiledTrial, gate: str) -> None:
+        entry = (trial, gate)
+        self.every.append(entry)
+        sites = trial.structured[3]
+        if not sites.sites or any(s.is_open and not s.country_code for s in sites.sites):
+            self.anywhere.append(entry)
+        else:
+            for code in sites.open_codes:
+                self.by_country.setdefault(code, []).append(entry)
+
+    def candidates(self, countries: frozenset[str]) -> list:
+        if not countries:
+            return self.every
+        if len(countries) == 1:
+            (code,) = countries
+            return self.anywhere + self.by_country.get(code, [])
+        seen: dict[str, tuple] = {}
+        for code in countries:
+            for entry in self.by_country.get(code, ()):
+                seen[entry[0].nct_id] = entry
+        return self.anywhere + list(seen.values())
+
+
 class Catalogue:
     """Compiled trials, bucketed by the diagnoses each may take."""
 
     def __init__(self, trials):
         self.trials: tuple[CompiledTrial, ...] = tuple(sorted(trials, key=lambda t: t.nct_id))
         self._buckets: dict[str | None, list[tuple[CompiledTrial, str]]] = {}
+        self._open: dict[str | None, _Bucket] = {}
         for diagnosis in (*DIAGNOSES, None):
             bucket = []
+            open_bucket = _Bucket()
             for trial in self.trials:
                 gate = trial.diagnosis.coverage.outcome(diagnosis)
                 if gate != NOT_MET:
                     bucket.append((trial, gate))
+                    if trial.record.is_open:
+                        open_bucket.add(trial, gate)
             self._buckets[diagnosis] = bucket
+            self._open[diagnosis] = open_bucket
 
     def __len__(self) -> int:
         return len(self.trials)
@@ -212,8 +275,9 @@ class Catalogue:
     def verdicts(self, person: MatchInput) -> dict[str, str]:
         """nct_id → verdict for the trials that match or need review (the stored form)."""
         out = {}
-        for trial, gate in self.candidates(person.profile.diagnosis):
-            verdict = _evaluate(trial, gate, person).verdict
+        bucket = self._open.get(person.profile.diagnosis, self._open[None])
+        for trial, gate in bucket.candidates(person.countries):
+            verdict = _verdict(trial, gate, person)
             if verdict != NOT_ELIGIBLE:
                 out[trial.nct_id] = verdict
         return out

@@ -23,6 +23,7 @@ Whatever a bullet says beyond the recognised targets is listed for the trial tea
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .conditions import PHRASES, normalise
 from .eligibility import EXCLUSION, INCLUSION, Bullet
@@ -179,16 +180,17 @@ _NEUTRAL_WORDS = frozenset(
 )
 
 
+_ASIDE = re.compile(r"[(\[][^()\[\]]*[)\]]")
+
+
 def _mask_parentheses(text: str) -> str:
-    """Blank out (asides) so neither targets nor triggers inside them count."""
-    out, depth = [], 0
-    for char in text:
-        if char in "([":
-            depth += 1
-        out.append(" " if depth else char)
-        if char in ")]" and depth:
-            depth -= 1
-    return "".join(out)
+    """Blank out (asides) so neither targets nor triggers inside them count; innermost first,
+    keeping every offset."""
+    while True:
+        masked = _ASIDE.sub(lambda m: " " * len(m.group(0)), text)
+        if masked == text:
+            return masked
+        text = masked
 
 
 def _clauses(text: str) -> list[str]:
@@ -258,11 +260,20 @@ def recognise(
     bullet: Bullet, *, targets=(), structured=(False, False)
 ) -> tuple[list[Finding], bool]:
     """(findings, leftover): the recognised requirements of one bullet, and whether it says
-    more than they cover (then the bullet is also listed for the trial team)."""
+    more than they cover (then the bullet is also listed for the trial team).
+
+    Memoised: registries repeat the same bullets across studies, and findings are read-only
+    once made."""
+    findings, leftover = _recognise(bullet, tuple(targets), tuple(structured))
+    return list(findings), leftover
+
+
+@lru_cache(maxsize=65536)
+def _recognise(bullet: Bullet, targets: tuple, structured: tuple) -> tuple[tuple, bool]:
     if bullet.section not in (INCLUSION, EXCLUSION) or bullet.alternative:
-        return [], True
+        return (), True
     if _EXAMPLES.match(bullet.text):
-        return [], True  # a list of examples is a list of alternatives
+        return (), True  # a list of examples is a list of alternatives
     findings: list[Finding] = []
     leftover = False
     for text in _clauses(bullet.text):
@@ -280,7 +291,7 @@ def recognise(
         for finding in states:
             finding.guarded = True
             finding.guard_reason = "The criterion lists alternatives Navigator cannot weigh."
-    return findings, leftover or not findings
+    return tuple(findings), leftover or not findings
 
 
 def _add(clause, findings, finding_class, match, *args, judgment=False, kind=None, bullet=None):
@@ -439,13 +450,14 @@ def _recognise_age(clause, bullet, found, structured) -> None:
         return
 
 
+_ANY_PHRASE = re.compile("|".join(f"(?:{phrase.pattern.pattern})" for phrase in PHRASES))
+
+
 def _has_leftover(clause: _Clause) -> bool:
     """Whether the clause says something beyond its recognised targets and disease names."""
     chars = list(clause.text)
     for start, end in clause.spans:
         chars[start:end] = " " * (end - start)
-    rest = " " + normalise("".join(chars)) + " "
-    for phrase in PHRASES:
-        rest = phrase.pattern.sub(" ", rest)
+    rest = _ANY_PHRASE.sub(" ", " " + normalise("".join(chars)) + " ")
     words = [w for w in re.findall(r"[a-z][a-z0-9-]+", rest) if w not in _NEUTRAL_WORDS]
     return len(words) >= 2

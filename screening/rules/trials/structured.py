@@ -38,9 +38,11 @@ class MatchInput:
     travel_countries: frozenset[str] = frozenset()
     sex: str | None = None  # FEMALE / MALE; the intake does not ask, so usually None
 
-    @property
-    def countries(self) -> frozenset[str]:
-        return self.travel_countries | ({self.country} if self.country else frozenset())
+    countries: frozenset[str] = frozenset()  # where they live and would travel: derived
+
+    def __post_init__(self):
+        home = {self.country} if self.country else set()
+        object.__setattr__(self, "countries", frozenset(self.travel_countries) | home)
 
 
 class Structured:
