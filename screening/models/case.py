@@ -138,7 +138,13 @@ class Case(models.Model):
     interpreter_language = models.CharField(max_length=10, blank=True)
 
     history = HistoricalRecords(
-        excluded_fields=["intake", "intake_profile", "profile", "updated_at", "trials_matched_version"]
+        excluded_fields=[
+            "intake",
+            "intake_profile",
+            "profile",
+            "updated_at",
+            "trials_matched_version",
+        ]
     )
 
     class Meta:
