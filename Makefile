@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api bench-facts clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api bench-facts bench-trials clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | clean"
+	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -76,6 +76,11 @@ bench-queue: $(STAMP)
 # (its own SQLite under var/bench/, or DATABASE_URL with your own database name).
 bench-api: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/api.py $(BENCH_ARGS)
+
+# Trial matching: one profile against 2,000 synthetic trials, then 100,000 open cases re-matched
+# on 2 processes (its own SQLite under var/bench/, or DATABASE_URL). Smaller: BENCH_ARGS.
+bench-trials: $(STAMP)
+	$(PY) bench/trials.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

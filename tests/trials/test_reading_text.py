@@ -175,6 +175,17 @@ def _read(section: str, text: str):
             "Prior CD19-directed therapy allowed (no response to it is a target)",
             [("prior therapy", "allows", False)],
         ),
+        (
+            "inclusion",
+            "R/R disease, including relapse after CD19-directed therapy",
+            [("prior therapy", "allows", False), ("relapsed or refractory", "must", False)],
+        ),
+        (
+            "inclusion",
+            "Relapse after allogeneic stem cell transplant",
+            [("relapsed or refractory", "must", False), ("allogeneic transplant", "must", True)],
+        ),
+        ("inclusion", "Patients ≥ 18 years", [("age (criteria text)", "must", False)]),
     ],
 )
 def test_recognised_bullets_and_their_polarity(section, text, expected):

@@ -64,6 +64,7 @@ _PERMITS = re.compile(
     r"^[^.;]{0,40}?\b(allowed|permitted|eligible|acceptable|(is|are) not required|"
     r"not an exclusion)\b"
 )
+_EXAMPLE_CUE = re.compile(r"\b(including|includes|such as|e\.g\.|for example)\b")
 _COHORT = re.compile(
     r"\bin (the )?(main|primary|expansion|escalation|dose[- ]\w+|phase \w+|part \w+|\w+) "
     r"(cohort|arm|part|portion)\b|\bcohorts?\b"
@@ -112,7 +113,7 @@ _LINES = (
 )
 _PRIOR_CUE = re.compile(
     r"\b(prior|previous|previously|received|receipt of|history of|exposure to|exposed to|"
-    r"treated with|treatment with|before)\b"
+    r"treated with|treatment with|before|after)\b"
 )
 _THERAPY = re.compile(
     rf"\b(?:anti[- ]?)?(?P<ag>{ANTIGEN})[- ](?:directed|targeted|targeting|specific|based|car)\b"
@@ -153,6 +154,7 @@ _AGE_PATTERNS = (
         "min",
     ),
     (re.compile(r"\b(\d+)\s*years?(?: of age)?\s*(?:or older|and older|or above)"), "min"),
+    (re.compile(r"(?:≥|>=)\s*(\d+)\s*years"), "min"),
     (re.compile(r"^(?:an? )?adults?\b(?! and children)"), "adult"),
 )
 
@@ -219,6 +221,8 @@ class _Clause:
         negated = _PRE_NEGATION.search(before) is not None
         if _FORBIDS.search(after):
             return MUST_NOT
+        if _EXAMPLE_CUE.search(before):
+            return ALLOWS  # "including patients who relapsed after CD19 therapy": an example
         if _PERMITS.search(after) and not negated:
             return ALLOWS
         if negated:
@@ -367,6 +371,10 @@ def _recognise_clause(clause: _Clause, bullet: Bullet, targets, structured) -> l
         within = _WITHIN.search(window)
         period = f"{_number(within.group('n'))} {within.group('u')}" if within else ""
         _add(clause, found, AllogeneicTransplant, match, period, bullet=bullet)
+        if bullet.section == INCLUSION and found[-1].polarity == MUST:
+            # An inclusion naming a transplant is nearly always one route among several.
+            found[-1].guarded = True
+            found[-1].guard_reason = "Whether a transplant is required is for the trial team."
         break
     if not _NEUROLOGICAL.search(text):
         for match in _CNS.finditer(text):
