@@ -15,3 +15,15 @@ def registry(settings):
     yield server
     server.httpd.shutdown()
     server.httpd.server_close()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run enqueued tasks inline after commit (the queue is not the subject of these tests;
+    with an embedded Redis they would otherwise wait for a worker that is not there)."""
+    from navigator.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -59,7 +59,7 @@ def test_a_case_is_matched_and_a_second_run_changes_nothing():
 
 
 def test_a_catalogue_change_rematches_open_cases_in_batches_and_names_the_new_trial(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, eager_tasks
 ):
     import_export_text(SAMPLE_PATH.read_text())
     cases = [
@@ -84,7 +84,7 @@ def test_a_catalogue_change_rematches_open_cases_in_batches_and_names_the_new_tr
 
 
 def test_a_trial_that_stops_recruiting_leaves_the_cases_list_without_an_event(
-    django_capture_on_commit_callbacks,
+    django_capture_on_commit_callbacks, eager_tasks
 ):
     import_export_text(SAMPLE_PATH.read_text())
     case = CaseFactory(profile=T_ALL, country="CN", status=CaseStatus.IN_REVIEW)
@@ -119,7 +119,7 @@ def test_travel_countries_widen_the_sites_that_count():
     assert "NCT07109518" in _matches(travels)
 
 
-def test_screening_a_case_matches_its_trials(django_capture_on_commit_callbacks):
+def test_screening_a_case_matches_its_trials(django_capture_on_commit_callbacks, eager_tasks):
     from screening.pipeline.screen import screen_case
 
     import_export_text(SAMPLE_PATH.read_text())
