@@ -75,6 +75,8 @@ class RegistryClient:
         sleep=time.sleep,
         clock=time.monotonic,
     ):
+        if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
+            raise ValueError(f"CTGOV_BASE_URL must be an http(s) URL, not {base_url!r}")
         self.base_url = base_url.rstrip("/")
         self.min_interval = min_interval
         self.retries = retries
@@ -125,7 +127,8 @@ class RegistryClient:
             self.requests += 1
             try:
                 request = urllib.request.Request(url, headers={"Accept": "application/json"})
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                # The scheme is checked to be http(s) in __init__ (no file: or custom schemes).
+                with urllib.request.urlopen(request, timeout=self.timeout) as response:  # nosec B310
                     body = response.read()
             except urllib.error.HTTPError as error:
                 problem = f"HTTP {error.code}"
