@@ -9,7 +9,8 @@ On the report fixtures of tests/facts/ (the public examples and Navigator's own 
   p50/p95 (the first N scans with --scans), and the peak RSS of the reader and its Tesseract;
 - the extractor's own cost: first-call pipeline build, peak Python heap (tracemalloc) while
   reading every text, and this process's max RSS with spaCy/medspaCy loaded;
-- precision and recall per field, for text, text-layer PDFs and OCR'd scans: a fact counts as
+- precision and recall per field, for text, text-layer PDFs and OCR'd scans, and per fixture
+  set (examples/, reports/, heldout/) for text: a fact counts as
   right when its field and value match truth.json; a wrong value is both a false positive and
   a false negative;
 - the same on text with ConText's packaged English rules added to ours (--skip-packaged to
@@ -105,10 +106,12 @@ def main() -> int:
 
     # --- Text and text-layer PDFs ---------------------------------------------------------
     text_score, pdf_score = Score(), Score()
+    by_set = defaultdict(Score)
     reading_ms, extracting_ms = [], []
     for report in corpus:
         text = report.text_path.read_text(encoding="utf-8")
         text_score.add(facts(text), report.expected)
+        by_set[report.set].add(facts(text), report.expected)
         started = time.perf_counter()
         result = extract_pdf_text(report.pdf_path.read_bytes())
         read = (time.perf_counter() - started) * 1000
@@ -165,6 +168,10 @@ def main() -> int:
     ):
         print(f"\nPrecision and recall, {title}:")
         print("\n".join(score.lines(FIELDS)))
+
+    print("\nText, by fixture set (heldout/ was written after the extractor):")
+    for name, score in by_set.items():
+        print(score.lines(FIELDS)[-1].replace("all fields", f"{name:10}", 1))
 
     if not args.skip_packaged:
         packaged = build_pipeline(packaged_rules=True)

@@ -1,6 +1,7 @@
 """The report fixtures: the public synthetic examples (examples/, copied from the project's
-shared reference material) and Navigator's own reports (reports/), each with truth.json, the
-facts it establishes. Generated PDFs and scans come from scripts/make_report_fixtures.py."""
+shared reference material), Navigator's own reports (reports/) and a second set written after
+the extractor (heldout/), each with truth.json, the facts it establishes. Generated PDFs and
+scans come from scripts/make_report_fixtures.py."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SETS = {"examples": HERE / "examples", "reports": HERE / "reports"}
+# heldout/: written after the extractor, to measure it on reports it was not developed on.
+SETS = {"examples": HERE / "examples", "reports": HERE / "reports", "heldout": HERE / "heldout"}
 CONTENT_TYPES = {
     ".pdf": "application/pdf",
     ".png": "image/png",

@@ -26,6 +26,7 @@ def test_the_fixture_sets_hold_the_examples_and_at_least_forty_reports_of_our_ow
         assert set(report.expected) <= set(FIELDS)
     assert len(by_set["examples"]) == 8
     assert len(by_set["reports"]) >= 40
+    assert len(by_set["heldout"]) == 12
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=lambda r: r.id)

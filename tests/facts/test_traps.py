@@ -39,6 +39,12 @@ def facts(text: str) -> dict:
         ("Relapse with loss of CD19 expression.", {CD19: False}),
         ("KMT2A: no rearrangement.", {KMT2A: False}),
         ("The clonal plasma cells are BCMA-negative.", {BCMA: False}),
+        (
+            "The blasts show expression of CD19 and CD10, partial CD34, and uniform CD22.",
+            {CD19: True, CD22: True},
+        ),
+        ("Relapse with loss of expression of CD19.", {CD19: False}),
+        ("FISH panel for B-ALL: BCR::ABL1 negative; KMT2A negative.", {PH: False, KMT2A: False}),
     ],
 )
 def test_negation_and_explicit_results(text, expected):
@@ -70,6 +76,7 @@ def test_a_kmt2a_partial_tandem_duplication_alone_is_not_a_rearrangement(text, e
         ("MRD: <1 x 10^-4.", 0.0),
         ("MRD not detected.", 0.0),
         ("MRD NEGATIVE.", 0.0),
+        ("MRD NOT DETECTED at a sensitivity of 1 in 1,000,000 cells (10^-6).", 0.0),
         ("MRD: 1.5E-02.", 1.5),
         ("MRD 0.05%, below the 0.1% threshold.", 0.05),
         ("Measurable residual disease detected at 3 x 10^-4, above the 10^-4 threshold.", 0.03),

@@ -269,7 +269,7 @@ CONTEXT_RULES = [
     _rule("WT", "NEGATIVE", pattern=[{"TEXT": "WT"}], allowed_types=MUTATIONS),
     *_words(
         "NEGATIVE",
-        ["loss of", "lacks", "lack", "lacking", "lost"],
+        ["loss of", "loss of expression of", "lacks", "lack", "lacking", "lost"],
         allowed_types=ANTIGENS,
         terminated_by=_OPPOSITE["NEGATIVE"],
     ),
@@ -288,9 +288,19 @@ CONTEXT_RULES = [
             "heterogeneous",
             "variable",
             "diffuse",
+            "uniform",
+            "homogeneous",
         ],
         allowed_types=ANTIGENS,
         max_scope=4,
+    ),
+    # "Expression of CD19, CD10 and CD22" names the whole list.
+    *_words(
+        "POSITIVE_HINT",
+        ["expression of", "expressions of"],
+        "FORWARD",
+        allowed_types=ANTIGENS,
+        terminated_by={"NEGATIVE", "NEGATED_EXISTENCE"},
     ),
     *_words(
         "POSITIVE_HINT",

@@ -111,6 +111,12 @@ def _nearest(target, modifiers, categories):
     return min(chosen, key=lambda m: _distance(target, m)) if chosen else None
 
 
+def _stated_beside(target, modifiers) -> bool:
+    """Is an explicit result right beside the target ("BCR::ABL1 negative", "CD19: positive")?"""
+    result = _nearest(target, modifiers, {"POSITIVE", "NEGATIVE"})
+    return result is not None and _distance(target, result) <= 1
+
+
 def _boolean(target, modifiers) -> bool | None:
     result = _nearest(target, modifiers, {"POSITIVE", "NEGATIVE"})
     negated = any(m.category == "NEGATED_EXISTENCE" for m in modifiers)
@@ -141,13 +147,15 @@ def level_percent(text: str) -> float | None:
 
 
 def _mrd(target, modifiers, levels) -> float | None:
+    if _boolean(target, modifiers) is False:
+        # "MRD not detected", "MRD negative": 0 whatever limit follows ("at a sensitivity of
+        # 10^-6"); the schema's convention.
+        return 0.0
     usable = [level for level in levels if not level[1]]
     if usable:
         after = [level for level in usable if level[0].start >= target.end]
         span = min(after or usable, key=lambda level: abs(level[0].start - target.end))[0]
         return level_percent(span.text)
-    if _boolean(target, modifiers) is False:
-        return 0.0  # "MRD not detected", "MRD negative"
     return None
 
 
@@ -180,6 +188,8 @@ def read_clauses(clauses: list[str], nlp=None) -> list[list[Mention]]:
             excluded = next(
                 (NOT_A_RESULT[m.category] for m in modifiers if m.category in NOT_A_RESULT), ""
             )
+            if excluded == NOT_A_RESULT["METHOD"] and _stated_beside(ent, modifiers):
+                excluded = ""  # "FISH panel for B-ALL: BCR::ABL1 negative" is a result
             population = _nearest(ent, modifiers, {"NORMAL", "DISEASE"})
             if not excluded and population is not None and population.category == "NORMAL":
                 excluded = "normal population"
