@@ -269,8 +269,10 @@ def part_one(args, studies, rng) -> None:
         start = time.perf_counter()
         [result.to_dict() for result in catalogue.match(person, include_not_eligible=True)]
         full_times.append((time.perf_counter() - start) * 1000)
+    known = [t for t, p in zip(verdict_times, people, strict=True) if p.profile.diagnosis]
     print(f"one profile × {len(studies)} trials, {len(people)} profiles:")
     print(f"  verdicts of every trial (re-matching):        {milliseconds(verdict_times)}")
+    print(f"    profiles with a known diagnosis ({len(known)}):  {milliseconds(known)}")
     print(f"  full explained result of every trial (CLI):  {milliseconds(full_times)}")
     print(
         f"  trials kept per profile (match or review): median {statistics.median(listed):.0f}, "
