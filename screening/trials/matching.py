@@ -41,10 +41,13 @@ VERDICT_WORDS = {ELIGIBLE: "possible match", "needs_review": "needs review"}
 
 
 def catalogue_version() -> str:
-    """MATCHER_VERSION + a hash of every study's content (one narrow query)."""
+    """MATCHER_VERSION + a hash of every study's row and content (one narrow query)."""
     digest = hashlib.sha256()
-    for nct_id, content in Trial.objects.order_by("nct_id").values_list("nct_id", "content_hash"):
-        digest.update(f"{nct_id}:{content};".encode())
+    # The row id is part of it: stored matches point at rows, and a process keeps the compiled
+    # catalogue (with its ids) by this version.
+    rows = Trial.objects.order_by("nct_id").values_list("pk", "nct_id", "content_hash")
+    for pk, nct_id, content in rows:
+        digest.update(f"{pk}:{nct_id}:{content};".encode())
     return f"{MATCHER_VERSION}-{digest.hexdigest()[:16]}"
 
 
