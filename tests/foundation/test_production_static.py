@@ -35,8 +35,9 @@ def test_collectstatic_writes_a_manifest_and_pages_render_with_debug_off(tmp_pat
         "from django.core.management import call_command;"
         "call_command('migrate', verbosity=0);"
         "from django.test import Client; c = Client();"
-        "r = c.get('/'); print(r.status_code, r.content.decode());"
-        "print(c.get('/admin/login/').status_code)",
+        # secure=True: as over https (with DEBUG=0 plain http is redirected to https).
+        "r = c.get('/', secure=True); print(r.status_code, r.content.decode());"
+        "print(c.get('/admin/login/', secure=True).status_code)",
         **env,
     )
     assert rendered.returncode == 0, rendered.stderr
