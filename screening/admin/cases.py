@@ -35,6 +35,7 @@ from screening.admin.filters import (
 from screening.admin.forms import (
     AssignForm,
     DuplicateForm,
+    LabelledSplitDateTime,
     MoveForm,
     NoteForm,
     RecordsRequestForm,
@@ -274,6 +275,11 @@ class CaseAdmin(SimpleHistoryAdmin):
         if case is not None:
             record_access_once(request, case)
         return response
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "due_at":
+            kwargs["widget"] = LabelledSplitDateTime(str(db_field.verbose_name).capitalize())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         names = [f for fieldset in self.fieldsets for f in fieldset[1]["fields"]]
