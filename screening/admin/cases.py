@@ -6,6 +6,8 @@ screening/triage/actions.py (and the workflow's move_case), reads through casefi
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
@@ -21,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
+from screening.admin import facts
 from screening.admin.filters import (
     ALL,
     DISEASE_SHORT,
@@ -585,6 +588,16 @@ class CaseAdmin(SimpleHistoryAdmin):
             path("<int:pk>/rescreen/", wrap(self.rescreen_view), name="screening_case_rescreen"),
             path("<int:pk>/duplicate/", wrap(self.duplicate_view), name="screening_case_duplicate"),
             path("<int:pk>/note/", wrap(self.note_view), name="screening_case_note"),
+            path(
+                "<int:pk>/amend/<str:path>/",
+                self.admin_site.admin_view(partial(facts.amend_view, self)),
+                name="screening_case_amend",
+            ),
+            path(
+                "<int:pk>/amendments/<int:amendment_id>/withdraw/",
+                wrap(partial(facts.withdraw_view, self)),
+                name="screening_case_withdraw_amendment",
+            ),
         ] + super().get_urls()
 
     def dashboard_view(self, request):

@@ -142,7 +142,7 @@ class AmendFactForm(forms.Form):
             number = float(text)
         except ValueError:
             return text  # the service refuses it with the field's message
-        return int(number) if kind == fields.WHOLE and number.is_integer() else number
+        return int(number) if number.is_integer() else number
 
     def fact_source(self) -> FactSource:
         data = self.cleaned_data
