@@ -1,5 +1,6 @@
-"""The API docs page in a real browser under a strict Content-Security-Policy: everything it
-loads is ours, and it renders without one CSP violation."""
+"""The API docs page in a real browser under the site's Content-Security-Policy (django-csp:
+script-src and style-src 'self', no inline code): everything it loads is ours, and it renders
+without one CSP violation."""
 
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ from tests.browser import save_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-STRICT_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    "frame-ancestors 'none'"
-)
 
-
-def test_the_docs_page_renders_the_schema_with_local_files_under_a_strict_csp(
+def test_the_docs_page_renders_the_schema_with_local_files_under_the_sites_csp(
     live_server, browser_page
 ):
     page = browser_page
@@ -36,15 +31,10 @@ def test_the_docs_page_renders_the_schema_with_local_files_under_a_strict_csp(
         ),
     )
 
-    def strict(route):
-        response = route.fetch()
-        route.fulfill(
-            response=response,
-            headers={**response.headers, "content-security-policy": STRICT_CSP},
-        )
-
-    page.route("**/*", strict)
-    page.goto(live_server.url + "/api/v1/docs/")
+    response = page.goto(live_server.url + "/api/v1/docs/")
+    policy = response.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "unsafe-inline" not in policy
     title = page.locator(".swagger-ui .info .title")
     title.wait_for(timeout=20_000)
     assert "Navigator API" in title.inner_text()
