@@ -322,6 +322,9 @@ API_SCREEN_MAX_PROFILES = 500
 # localhost) is allowed only in development and in the tests, which receive webhooks on a
 # local server.
 WEBHOOK_ALLOW_LOOPBACK_HTTP = DEBUG
+# Webhooks to private-network addresses (10.x, 192.168.x, ...): off, so an endpoint cannot be
+# used to reach inside Navigator's own network; on for hospitals reached over a private link.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=False)
 # Seconds a webhook endpoint may take to answer before the attempt counts as failed.
 WEBHOOK_TIMEOUT = 10
 REST_FRAMEWORK = {

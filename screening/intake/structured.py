@@ -17,7 +17,7 @@ JSON true / false / null (null = not tested or not sure).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -30,6 +30,9 @@ from screening.intake.forms import AboutForm, DiagnosisForm, DiseaseNowForm, Hea
 from screening.intake.forms.fields import NO, UNKNOWN, YES
 from screening.intake.forms.treatment import TreatmentForm
 from screening.rules.vocabulary import BIOMARKERS
+
+# A hospital's clock may run a little ahead of ours.
+CLOCK_SKEW = timedelta(minutes=5)
 
 STATUS_FLAGS = (
     "in_consolidation_phase",
@@ -155,6 +158,11 @@ def _consent_problems(consent: dict) -> list[FieldProblem]:
                 "(GET /api/v1/consent lists them). Show the patient the current wording and "
                 "send its version.",
             )
+        )
+    agreed = consent.get("agreed_at")
+    if isinstance(agreed, datetime) and agreed > timezone.now() + CLOCK_SKEW:
+        problems.append(
+            FieldProblem("consent.agreed_at", "future", "The agreement cannot be in the future.")
         )
     attested = consent.get("attested_by") or {}
     if not str(attested.get("name") or "").strip():

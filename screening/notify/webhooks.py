@@ -19,6 +19,12 @@ recomputes it over the raw body, compares in constant time and refuses a timesta
 five minutes away from its clock (`verify_signature` does exactly that), so a captured request
 cannot be replayed later. `Navigator-Webhook-Id` is unique per event, for de-duplication.
 
+Endpoints must be public: a private, loopback, link-local or otherwise internal address is
+refused when the URL is registered (for an IP address) and again just before each send (for
+the addresses a host name resolves to then), unless WEBHOOK_ALLOW_PRIVATE_NETWORKS is set for
+a hospital reached over a private link. A name that resolves differently between that check
+and the connection is not caught; the check closes the simple case.
+
 Bodies carry the case reference, status and what was asked for; never names or medical
 details.
 """
@@ -32,6 +38,7 @@ import ipaddress
 import json
 import logging
 import secrets
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -83,8 +90,20 @@ class WebhookUrlError(ValueError):
 # --- Registering ----------------------------------------------------------------------------
 
 
+def _internal(address) -> bool:
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_multicast
+        or address.is_unspecified
+    )
+
+
 def check_webhook_url(url: str) -> str:
-    """The URL if Navigator may send to it: HTTPS, or plain http to a loopback address only
+    """The URL if Navigator may send to it: HTTPS to a public address (a private network only
+    where WEBHOOK_ALLOW_PRIVATE_NETWORKS is on), or plain http to a loopback address only
     where WEBHOOK_ALLOW_LOOPBACK_HTTP is on (development and tests)."""
     url = (url or "").strip()
     try:
@@ -102,12 +121,34 @@ def check_webhook_url(url: str) -> str:
         address = None
     loopback = host in LOOPBACK_NAMES or (address is not None and address.is_loopback)
     if parts.scheme == "https" and not loopback:
-        if address is not None and (address.is_link_local or address.is_unspecified):
+        if address is not None and not _may_reach(address):
             raise WebhookUrlError("Navigator does not send webhooks to that address.")
         return url
     if parts.scheme == "http" and loopback and settings.WEBHOOK_ALLOW_LOOPBACK_HTTP:
         return url
     raise WebhookUrlError("Webhook endpoints must use https://.")
+
+
+def _may_reach(address) -> bool:
+    if address.is_loopback:
+        return bool(settings.WEBHOOK_ALLOW_LOOPBACK_HTTP)
+    if address.is_link_local or address.is_unspecified or address.is_multicast:
+        return False  # cloud metadata services live on link-local addresses
+    return not _internal(address) or bool(settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS)
+
+
+def check_resolved_host(url: str) -> None:
+    """Refuse, just before sending, a host name that now resolves to an address Navigator may
+    not reach (a name registered as public can later point inside our network)."""
+    host = urlsplit(url).hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except OSError:
+        return  # the connection attempt reports the name that does not resolve
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0].split("%", 1)[0])
+        if not _may_reach(address):
+            raise WebhookUrlError(f"{host} resolves to {address}, which is not allowed.")
 
 
 def new_webhook_secret() -> str:
@@ -314,6 +355,7 @@ def deliver_webhook(delivery_id: int) -> bool:
     }
     status, problem = None, ""
     try:
+        check_resolved_host(organisation.webhook_url)
         status = post_webhook(organisation.webhook_url, body, headers)
     except (OSError, ValueError) as exc:  # refused, reset, DNS, TLS, timeout; bad URL
         problem = f"{type(exc).__name__}: {exc}"

@@ -223,3 +223,16 @@ def test_stored_first_responses_are_forgotten_after_seven_days(api, case_documen
     )
     assert purge_idempotency_records() == 1
     assert list(IdempotencyRecord.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_consent_agreed_in_the_future_is_refused(api, case_document):
+    case_document["consent"]["agreed_at"] = "2999-01-01T00:00:00Z"
+    response = submit(api, case_document)
+    assert response.status_code == 422
+    assert error_fields(response) == {"consent.agreed_at"}
+
+
+def test_the_time_the_patient_agreed_is_kept(api, case_document):
+    case_document["consent"]["agreed_at"] = "2026-01-02T03:04:05Z"
+    assert submit(api, case_document).status_code == 201
+    assert Case.objects.get().consented_at.isoformat().startswith("2026-01-02T03:04:05")

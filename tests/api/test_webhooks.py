@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from screening.core.workflow import move_case
-from screening.models import Case, CaseStatus, WebhookDelivery, WebhookState
+from screening.models import Case, CaseStatus, Organisation, WebhookDelivery, WebhookState
 from screening.notify import webhooks
 from screening.notify.webhooks import (
     WebhookUrlError,
@@ -197,3 +197,30 @@ def test_registering_shows_the_secret_once_and_ping_reaches_the_endpoint(api, re
     assert state["last_delivery"]["state"] == "delivered" and state["failures"] == 0
     assert api.delete("/api/v1/webhook").status_code == 204
     assert api.post("/api/v1/webhook/ping", {}).status_code == 422
+
+
+@pytest.mark.parametrize("url", ["https://10.1.2.3/hook", "https://192.168.0.9/hook"])
+def test_private_network_endpoints_are_refused_unless_allowed(url, settings):
+    with pytest.raises(WebhookUrlError):
+        check_webhook_url(url)
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    assert check_webhook_url(url) == url
+
+
+def test_a_host_name_that_resolves_inside_the_network_is_not_sent_to(api, settings):
+    settings.WEBHOOK_ALLOW_LOOPBACK_HTTP = False
+    # A name that passed registration but resolves to a loopback address when sending.
+    Organisation.objects.filter(pk=api.organisation.pk).update(
+        webhook_url="https://localhost/hook", webhook_secret="whsec_test"
+    )
+    delivery = WebhookDelivery.objects.create(
+        organisation=api.organisation,
+        kind="ping",
+        payload={"type": "ping"},
+        url="https://localhost/hook",
+        next_attempt_at=timezone.now(),
+    )
+    assert deliver_webhook(delivery.pk) is False
+    delivery.refresh_from_db()
+    assert delivery.state == WebhookState.PENDING
+    assert "not allowed" in delivery.last_error
