@@ -136,3 +136,17 @@ class DocumentFactory(factory.django.DjangoModelFactory):
     content_type = "application/pdf"
     scan_status = ScanStatus.NOT_SCANNED
     text_status = TextStatus.PENDING
+
+
+class FactProposalFactory(factory.django.DjangoModelFactory):
+    """A fact proposed from a document: CD22 positive, read from page 1."""
+
+    class Meta:
+        model = "screening.FactProposal"
+
+    document = factory.SubFactory(DocumentFactory, category="flow_cytometry")
+    case = factory.LazyAttribute(lambda p: p.document.case)
+    field = "biomarkers.cd22_positive"
+    value = True
+    quote = "The blasts are positive for CD22 (92%)."
+    page = 1

@@ -16,6 +16,7 @@ class EventKind(models.TextChoices):
     FACT_AMENDED = "fact_amended", _("Fact amended")
     AMENDMENT_WITHDRAWN = "amendment_withdrawn", _("Amendment withdrawn")
     PROFILE_REDERIVED = "profile_rederived", _("Profile re-derived")
+    PROPOSAL_DECIDED = "proposal_decided", _("Proposed fact decided")
     DOCUMENT_UPLOADED = "document_uploaded", _("Document uploaded")
     DOCUMENT_PROCESSED = "document_processed", _("Document processed")
     STATUS_CHANGED = "status_changed", _("Status changed")
