@@ -4,15 +4,20 @@
 facts)` writes them. Idempotent: one proposal per document and field (a unique constraint), so
 processing a document twice adds nothing. A proposal still open is brought up to date when the
 extractor reads the document again (a new extractor version); one a person accepted or dismissed
-is never touched.
+is never touched. `propose_facts(document)` reads a processed document's stored text again
+(`manage.py propose_facts`: documents processed before the extractor existed, or read by an
+older version of it).
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
 from screening.documents.facts import EXTRACTOR_VERSION, Fact, extract_facts
-from screening.models import Document, FactProposal, ProposalState
+from screening.models import Document, FactProposal, ProposalState, ScanStatus, TextStatus
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +63,24 @@ def store_proposals(document: Document, facts: list[Fact]) -> list[FactProposal]
     if stale:
         FactProposal.objects.filter(pk__in=stale).delete()
     return stored
+
+
+def documents_to_read(*, all_documents: bool = False):
+    """Documents of cases whose text was read but whose proposals are missing or were made by
+    another extractor version (all_documents: every document with text)."""
+    documents = Document.objects.filter(
+        case__isnull=False, text_status=TextStatus.EXTRACTED
+    ).exclude(scan_status=ScanStatus.QUARANTINED)
+    if all_documents:
+        return documents
+    current = FactProposal.objects.filter(
+        document=OuterRef("pk"), extractor_version=EXTRACTOR_VERSION
+    )
+    return documents.exclude(Exists(current))
+
+
+def propose_facts(document: Document) -> list[FactProposal]:
+    """Read a processed document's stored text again and store its proposals (idempotent)."""
+    facts = read_facts(document.extracted_text)
+    with transaction.atomic():
+        return store_proposals(document, facts)

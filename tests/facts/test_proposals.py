@@ -3,11 +3,14 @@ document, and read by the case file with what they settle and whether they confl
 
 from __future__ import annotations
 
+import io
+
 import pytest
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from screening.documents.facts import Fact
+from screening.documents.facts import EXTRACTOR_VERSION, Fact
 from screening.documents.processing import process_document
 from screening.documents.proposals import store_proposals
 from screening.models import CaseEvent, EventKind, FactProposal, ProposalState, ScanStatus
@@ -147,3 +150,33 @@ def test_an_unknown_never_conflicts_and_mrd_compares_as_a_number():
     assert conflicts(True, True) is False
     assert conflicts(0.12, 0.12) is False
     assert conflicts(0.12, 0.5) is True
+
+
+def test_propose_facts_reads_documents_processed_before_the_extractor_once():
+    document = _flow_document()
+    process_document(document.pk)
+    FactProposal.objects.all().delete()  # as if processed before proposals existed
+    out = io.StringIO()
+
+    call_command("propose_facts", stdout=out)
+    call_command("propose_facts", stdout=io.StringIO())
+
+    assert out.getvalue().strip() == "1 document(s) read; 2 proposal(s) stored."
+    assert FactProposal.objects.filter(document=document).count() == 2
+
+
+def test_propose_facts_rereads_proposals_of_an_older_extractor_and_skips_quarantined_ones():
+    document = _flow_document()
+    process_document(document.pk)
+    FactProposal.objects.update(extractor_version="0")
+    quarantined = _flow_document()
+    process_document(quarantined.pk)
+    FactProposal.objects.filter(document=quarantined).delete()
+    type(quarantined).objects.filter(pk=quarantined.pk).update(scan_status=ScanStatus.QUARANTINED)
+
+    call_command("propose_facts", stdout=io.StringIO())
+
+    assert set(FactProposal.objects.values_list("extractor_version", flat=True)) == {
+        EXTRACTOR_VERSION
+    }
+    assert not FactProposal.objects.filter(document=quarantined).exists()
