@@ -127,6 +127,9 @@ def parse_args():
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--skip-bulk", action="store_true", help="part 1 only")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the bench database's trials and cases"
+    )
     return parser.parse_args()
 
 
@@ -322,10 +325,19 @@ def _worker_init():
 
 
 def _match_batch(ids):
+    from django.db import OperationalError
+
     from screening.trials.matching import match_cases
 
-    report = match_cases(ids)
-    return report.matched, report.created, report.updated, report.removed
+    # As the Celery task does (autoretry on OperationalError): SQLite's single writer can keep
+    # the other process waiting past its busy timeout.
+    for attempt in range(8):
+        try:
+            report = match_cases(ids)
+            return report.matched, report.created, report.updated, report.removed, attempt
+        except OperationalError:
+            time.sleep(2**attempt)
+    raise RuntimeError("a batch failed eight times")
 
 
 def _peak_rss_mib(who) -> float:
@@ -341,7 +353,7 @@ def rematch(args, label: str) -> None:
     batches = [ids[i : i + args.batch] for i in range(0, len(ids), args.batch)]
     connections.close_all()
     started = time.perf_counter()
-    totals = [0, 0, 0, 0]
+    totals = [0, 0, 0, 0, 0]
     if batches:
         context = multiprocessing.get_context("fork")
         with context.Pool(args.workers, initializer=_worker_init, maxtasksperchild=None) as pool:
@@ -363,20 +375,24 @@ def part_two(args, studies, rng) -> None:
     from screening.trials.catalogue import ImportReport, upsert_study
 
     call_command("migrate", verbosity=0)
-    TrialMatch.objects.all().delete()
-    Case.objects.all().delete()
-    started = time.perf_counter()
-    report = ImportReport()
-    for raw in studies:
-        upsert_study(raw, report)
-    print(
-        f"imported {len(report.created) + len(report.updated) + len(report.unchanged)} trials "
-        f"({len(report.created)} new) in {time.perf_counter() - started:.1f} s "
-        f"({Trial.objects.count()} in the catalogue)"
-    )
-    started = time.perf_counter()
-    load_cases(args.cases, rng)
-    print(f"loaded {args.cases} open cases in {time.perf_counter() - started:.1f} s")
+    if args.reuse and Case.objects.count() == args.cases and Trial.objects.count() == len(studies):
+        TrialMatch.objects.all().delete()
+        Case.objects.update(trials_matched_version="")
+        print(f"reusing {args.cases} cases and {len(studies)} trials")
+    else:
+        TrialMatch.objects.all().delete()
+        Case.objects.all().delete()
+        started = time.perf_counter()
+        report = ImportReport()
+        for raw in studies:
+            upsert_study(raw, report)
+        print(
+            f"imported {len(report.created) + len(report.updated) + len(report.unchanged)} "
+            f"trials in {time.perf_counter() - started:.1f} s"
+        )
+        started = time.perf_counter()
+        load_cases(args.cases, rng)
+        print(f"loaded {args.cases} open cases in {time.perf_counter() - started:.1f} s")
     print(f"re-matching {args.cases} cases against {len(studies)} trials, batches of {args.batch}:")
     rematch(args, "first match (every row written)")
     rematch(args, "nothing changed")
