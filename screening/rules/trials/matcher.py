@@ -69,8 +69,8 @@ class CompiledTrial:
     structured: tuple  # recruitment, age, sex, sites (diagnosis is the gate, kept apart)
     findings: tuple[Finding, ...]
     for_trial_team: tuple[Bullet, ...]
-    # The structured criteria cheapest-and-most-decisive first (recruitment, sites, age, sex)
-    # for the verdict-only path.
+    # The structured criteria for the verdict-only path: recruitment and sites first (the
+    # Catalogue may skip those two when its index already settles them), then age and sex.
     fast_order: tuple = ()
 
     @property
@@ -173,11 +173,11 @@ def _evaluate(trial: CompiledTrial, gate: str, person: MatchInput) -> TrialResul
     return TrialResult(trial, verdict, tuple(outcomes), person)
 
 
-def _verdict(trial: CompiledTrial, gate: str, person: MatchInput) -> str:
-    """The verdict alone, stopping at the first criterion not met (re-matching's hot path:
-    the recruitment and site checks rule most candidate trials out at once)."""
+def _verdict(trial: CompiledTrial, gate: str, person: MatchInput, check_sites: bool) -> str:
+    """The verdict of an open trial alone, stopping at the first criterion not met
+    (re-matching's hot path; recruitment is known, the sites often are)."""
     verdict = NEEDS_REVIEW if gate == UNKNOWN else ELIGIBLE
-    for criterion in trial.fast_order:
+    for criterion in trial.fast_order if check_sites else trial.fast_order[2:]:
         outcome = criterion.evaluate(person)
         if outcome == NOT_MET:
             return NOT_ELIGIBLE
@@ -206,14 +206,15 @@ class _Bucket:
         self.every: list = []
 
     def add(self, trial: CompiledTrial, gate: str) -> None:
-        entry = (trial, gate)
-        self.every.append(entry)
+        # (trial, gate, whether the sites still need checking): a trial found through one of
+        # the person's countries has a site there, so only `anywhere` trials are checked.
+        self.every.append((trial, gate, True))
         sites = trial.structured[3]
         if not sites.sites or any(s.is_open and not s.country_code for s in sites.sites):
-            self.anywhere.append(entry)
+            self.anywhere.append((trial, gate, True))
         else:
             for code in sites.open_codes:
-                self.by_country.setdefault(code, []).append(entry)
+                self.by_country.setdefault(code, []).append((trial, gate, False))
 
     def candidates(self, countries: frozenset[str]) -> list:
         if not countries:
@@ -276,8 +277,8 @@ class Catalogue:
         """nct_id → verdict for the trials that match or need review (the stored form)."""
         out = {}
         bucket = self._open.get(person.profile.diagnosis, self._open[None])
-        for trial, gate in bucket.candidates(person.countries):
-            verdict = _verdict(trial, gate, person)
+        for trial, gate, check_sites in bucket.candidates(person.countries):
+            verdict = _verdict(trial, gate, person, check_sites)
             if verdict != NOT_ELIGIBLE:
                 out[trial.nct_id] = verdict
         return out
