@@ -331,10 +331,12 @@ def _match_batch(ids):
 
     # As the Celery task does (autoretry on OperationalError): SQLite's single writer can keep
     # the other process waiting past its busy timeout.
+    cpu = time.process_time()
     for attempt in range(8):
         try:
             report = match_cases(ids)
-            return report.matched, report.created, report.updated, report.removed, attempt
+            used = time.process_time() - cpu
+            return report.matched, report.created, report.updated, report.removed, attempt, used
         except OperationalError:
             time.sleep(2**attempt)
     raise RuntimeError("a batch failed eight times")
@@ -353,17 +355,19 @@ def rematch(args, label: str) -> None:
     batches = [ids[i : i + args.batch] for i in range(0, len(ids), args.batch)]
     connections.close_all()
     started = time.perf_counter()
-    totals = [0, 0, 0, 0, 0]
+    totals = [0, 0, 0, 0, 0, 0.0]
     if batches:
         context = multiprocessing.get_context("fork")
         with context.Pool(args.workers, initializer=_worker_init, maxtasksperchild=None) as pool:
             for result in pool.imap_unordered(_match_batch, batches):
                 totals = [a + b for a, b in zip(totals, result, strict=True)]
     elapsed = time.perf_counter() - started
-    rate = totals[0] / elapsed if elapsed else 0
+    matched, created, updated, removed, retries, cpu = totals
+    rate = matched / elapsed if elapsed else 0
     print(
-        f"  {label}: {totals[0]} cases in {elapsed:.1f} s ({rate:.0f} cases/s) on "
-        f"{args.workers} workers; matches +{totals[1]} ~{totals[2]} -{totals[3]}; "
+        f"  {label}: {matched} cases in {elapsed:.1f} s wall ({rate:.0f} cases/s) on "
+        f"{args.workers} workers; matches +{created} ~{updated} -{removed}; {retries} retries; "
+        f"worker CPU {cpu:.0f} s ({cpu / max(matched, 1) * 1000:.1f} ms per case); "
         f"peak worker RSS {_peak_rss_mib(resource.RUSAGE_CHILDREN):.0f} MiB"
     )
 
