@@ -17,11 +17,13 @@ class Caution:
         return {"code": self.code, "text": self.text}
 
 
+# FDA removed the CAR-T REMS (and so the center certification) in June 2025 and shortened the
+# time patients stay near the center to at least two weeks.
 CAR_T_CENTER = Caution(
     "car_t_center",
-    "CAR-T is given only at a certified treatment center able to manage cytokine release "
-    "syndrome and neurologic toxicity; patients stay near the center for several weeks after "
-    "the infusion.",
+    "CAR-T is given at a treatment center able to manage cytokine release syndrome and "
+    "neurologic toxicity; patients stay near the center for at least two weeks after the "
+    "infusion.",
 )
 CAR_T_MANUFACTURING = Caution(
     "car_t_manufacturing",
@@ -37,6 +39,16 @@ INOTUZUMAB_HEPATOTOXICITY = Caution(
     "inotuzumab_hepatotoxicity",
     "Boxed warning: liver toxicity, including veno-occlusive disease (VOD/SOS); the risk and "
     "the risk of death without relapse are higher in patients who have a stem cell transplant.",
+)
+BISPECIFIC_STEP_UP = Caution(
+    "bispecific_step_up",
+    "Boxed warning: cytokine release syndrome (and for most of these antibodies neurologic "
+    "toxicity, including ICANS); treatment starts with step-up doses under close monitoring.",
+)
+DIFFERENTIATION_SYNDROME = Caution(
+    "differentiation_syndrome",
+    "Boxed warning: differentiation syndrome, which can be fatal; the treating team watches for "
+    "it from the first weeks of treatment.",
 )
 ECOG_3_4 = Caution(
     "ecog_3_4",
@@ -58,11 +70,19 @@ ALL_CAUTIONS = (
     CAR_T_MANUFACTURING,
     TECARTUS_AGE_70,
     INOTUZUMAB_HEPATOTOXICITY,
+    BISPECIFIC_STEP_UP,
+    DIFFERENTIATION_SYNDROME,
     ECOG_3_4,
     ACTIVE_INFECTION,
     CNS_INVOLVEMENT,
 )
 TECARTUS_CAUTION_AGE = 70
+# The T-cell engaging bispecifics added in 2026 (each label's boxed warning names CRS) and the
+# menin inhibitors (each label's boxed warning names differentiation syndrome).
+STEP_UP_BISPECIFICS = frozenset(
+    {"tecvayli", "elrexfio", "talvey", "lynozyfic", "epkinly", "columvi", "lunsumio"}
+)
+MENIN_INHIBITORS = frozenset({"revuforj", "komzifti"})
 
 
 def cautions_for(product: Product, p: Profile) -> tuple[Caution, ...]:
@@ -78,6 +98,10 @@ def cautions_for(product: Product, p: Profile) -> tuple[Caution, ...]:
         found.append(TECARTUS_AGE_70)
     if product.key == "besponsa":
         found.append(INOTUZUMAB_HEPATOTOXICITY)
+    if product.key in STEP_UP_BISPECIFICS:
+        found.append(BISPECIFIC_STEP_UP)
+    if product.key in MENIN_INHIBITORS:
+        found.append(DIFFERENTIATION_SYNDROME)
     if p.ecog is not None and p.ecog >= 3:
         found.append(ECOG_3_4)
     if p.active_infection:

@@ -29,6 +29,7 @@ DOCUMENTS = {
     "disease_status": "most recent clinic note or treatment summary (response assessment)",
     "prior_lines": "treatment summary listing every regimen with dates",
     "prior_therapies": "treatment summary or medication history",
+    "unrecognised_lines": "treatment summary or medication history naming the drugs of that line",
     "relapse_count": "treatment summary with the dates of each remission and relapse",
     "cd19_positive": "flow cytometry or immunohistochemistry report",
     "cd22_positive": "flow cytometry report",
@@ -54,6 +55,7 @@ FACT_NAMES = {
     "disease_status": "disease status",
     "prior_lines": "number of prior lines of systemic therapy",
     "prior_therapies": "prior treatments received",
+    "unrecognised_lines": "the drugs given in a treatment line Navigator did not recognise",
     "relapse_count": "number of relapses (first, or second or later)",
     "mrd_percent": "bone marrow MRD level",
     **BIOMARKERS,
@@ -63,3 +65,20 @@ FACT_NAMES = {
 
 def missing_fact(field: str) -> MissingFact:
     return MissingFact(field, FACT_NAMES[field], DOCUMENTS[field])
+
+
+def lines_phrase(lines) -> str:
+    """Reads "treatment line 3" or "treatment lines 2 and 4", numbered as the intake lists them."""
+    numbers = [str(n) for n in sorted(lines)]
+    if len(numbers) == 1:
+        return f"treatment line {numbers[0]}"
+    return f"treatment lines {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
+def unrecognised_lines_fact(lines) -> MissingFact:
+    """The missing fact for treatment lines whose drugs Navigator did not recognise."""
+    return MissingFact(
+        "unrecognised_lines",
+        f"the drugs given in {lines_phrase(lines)} (the name given was not recognised)",
+        DOCUMENTS["unrecognised_lines"],
+    )

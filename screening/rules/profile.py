@@ -47,6 +47,9 @@ class Profile:
     no_satisfactory_alternative: bool | None
     active_infection: bool | None = None
     cns_involvement: bool | None = None
+    # Navigator's extension: treatment lines (numbered from 1 as entered) whose drugs were not
+    # recognised. They count in prior_lines; their classes are unknown (see Received).
+    unrecognised_lines: tuple[int, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The profile back in the case-schema shape (prior therapies sorted for stability)."""
@@ -66,6 +69,7 @@ class Profile:
             patient[key] = getattr(self, key)
         for key in OPTIONAL_FLAGS:
             patient[key] = getattr(self, key)
+        patient["unrecognised_lines"] = list(self.unrecognised_lines)
         return patient
 
 
@@ -105,7 +109,7 @@ REQUIRED_FIELDS = (
     "mrd_percent",
     *FLAGS,
 )
-KNOWN_FIELDS = frozenset(REQUIRED_FIELDS) | frozenset(OPTIONAL_FLAGS)
+KNOWN_FIELDS = frozenset(REQUIRED_FIELDS) | frozenset(OPTIONAL_FLAGS) | {"unrecognised_lines"}
 
 
 def _show(value: Any) -> str:
@@ -189,6 +193,28 @@ class _Validator:
                 self.fail(f"prior_therapies[{index}]", item, f"one of {_allowed(PRIOR_THERAPIES)}")
         return frozenset(known)
 
+    def unrecognised_lines(self, prior_lines: int | None) -> tuple[int, ...]:
+        """Optional: line numbers (1 = first line entered) whose drugs were not recognised."""
+        value = self.raw.get("unrecognised_lines")
+        if value is None:
+            return ()
+        expectation = (
+            "a list of treatment line numbers (whole numbers from 1, each at most prior_lines), "
+            "or an empty list"
+        )
+        if not isinstance(value, list):
+            self.fail("unrecognised_lines", value, expectation)
+            return ()
+        highest = MAX_PRIOR_LINES if prior_lines is None else prior_lines
+        lines = set()
+        for index, item in enumerate(value):
+            whole = _is_number(item) and (isinstance(item, int) or item.is_integer())
+            if not whole or not 1 <= item <= highest:
+                self.fail(f"unrecognised_lines[{index}]", item, expectation)
+            else:
+                lines.add(int(item))
+        return tuple(sorted(lines))
+
     def biomarkers(self) -> dict[str, bool | None]:
         value = self.raw.get("biomarkers")
         found = dict.fromkeys(BIOMARKERS)
@@ -256,6 +282,7 @@ def validate_patient(raw: Any) -> Profile:
     }
     for field in (*FLAGS, *OPTIONAL_FLAGS):
         profile_fields[field] = check.flag(field, raw.get(field))
+    profile_fields["unrecognised_lines"] = check.unrecognised_lines(profile_fields["prior_lines"])
 
     if check.errors:
         raise InvalidProfile(check.errors)

@@ -16,7 +16,11 @@ def _deciding(key: str, result: dict) -> str:
     """The indications that carry the product's verdict, or the reasons it fails."""
     verdict = result["verdict"]
     if verdict != "not_eligible":
-        return ", ".join(i["id"] for i in result["indications"] if i["verdict"] == verdict)
+        return ", ".join(
+            i["id"] + (f" (with {' and '.join(i['given_with'])})" if i.get("given_with") else "")
+            for i in result["indications"]
+            if i["verdict"] == verdict
+        )
     reasons = []
     for indication in result["indications"]:
         failed = next(c for c in indication["criteria"] if c["outcome"] == "not_met")

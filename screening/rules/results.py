@@ -84,6 +84,8 @@ class IndicationResult:
             "id": self.id,
             "verdict": self.verdict,
             "citation": self.indication.citation,
+            # C18: an indication given with partner drugs names them.
+            "given_with": list(self.indication.partners),
             "criteria": [criterion.to_dict() for criterion in self.criteria],
         }
 

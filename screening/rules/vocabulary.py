@@ -15,6 +15,15 @@ PRODUCT_KEYS = (
     "revuforj",
     "blincyto",
     "aucatzyl",
+    "komzifti",
+    "tecvayli",
+    "elrexfio",
+    "talvey",
+    "lynozyfic",
+    "epkinly",
+    "columvi",
+    "lunsumio",
+    "blenrep",
 )
 
 DIAGNOSES = {
@@ -76,6 +85,21 @@ PRIOR_THERAPIES = {
     "bcma_car_t": "a BCMA-directed CAR-T therapy",
     "tki": "a BCR-ABL tyrosine kinase inhibitor",
     "hypomethylating_agent": "a hypomethylating agent",
+    "bcma_bispecific": "a BCMA bispecific antibody (teclistamab, elranatamab, linvoseltamab)",
+    "bcma_adc": "a BCMA antibody-drug conjugate (belantamab mafodotin)",
+    "gprc5d_directed": "a GPRC5D-directed therapy (talquetamab, or a GPRC5D CAR-T in a trial)",
+    "cd20_bispecific": "a CD20 bispecific antibody (epcoritamab, glofitamab, mosunetuzumab)",
+    "menin_inhibitor": "a menin inhibitor (revumenib, ziftomenib)",
+}
+
+# The therapies directed at each target a product may share (C7, C15). CD19 counts only an
+# earlier CD19 CAR-T; rituximab (anti_cd20) is not a CD20 bispecific.
+SAME_TARGET_THERAPIES = {
+    "CD19": ("cd19_car_t",),
+    "BCMA": ("bcma_car_t", "bcma_bispecific", "bcma_adc"),
+    "GPRC5D": ("gprc5d_directed",),
+    "CD20": ("cd20_bispecific",),
+    "menin": ("menin_inhibitor",),
 }
 
 BIOMARKERS = {

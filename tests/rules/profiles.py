@@ -101,6 +101,11 @@ PRIOR_THERAPIES = (
     "bcma_car_t",
     "tki",
     "hypomethylating_agent",
+    "bcma_bispecific",
+    "bcma_adc",
+    "gprc5d_directed",
+    "cd20_bispecific",
+    "menin_inhibitor",
 )
 
 PRODUCTS = (
@@ -114,11 +119,33 @@ PRODUCTS = (
     "revuforj",
     "blincyto",
     "aucatzyl",
+    "komzifti",
+    "tecvayli",
+    "elrexfio",
+    "talvey",
+    "lynozyfic",
+    "epkinly",
+    "columvi",
+    "lunsumio",
+    "blenrep",
 )
 
 CAR_T_PRODUCTS = ("kymriah", "yescarta", "breyanzi", "abecma", "carvykti", "tecartus", "aucatzyl")
 CD19_CAR_T_PRODUCTS = ("kymriah", "yescarta", "breyanzi", "tecartus", "aucatzyl")
 BCMA_CAR_T_PRODUCTS = ("abecma", "carvykti")
+BCMA_DIRECTED_PRODUCTS = ("abecma", "carvykti", "tecvayli", "elrexfio", "lynozyfic", "blenrep")
+CD20_BISPECIFIC_PRODUCTS = ("epkinly", "columvi", "lunsumio")
+# Bispecific T-cell engagers added in 2026 (their labels' boxed warnings name CRS).
+STEP_UP_BISPECIFIC_PRODUCTS = (
+    "tecvayli",
+    "elrexfio",
+    "talvey",
+    "lynozyfic",
+    *CD20_BISPECIFIC_PRODUCTS,
+)
+MENIN_INHIBITOR_PRODUCTS = ("revuforj", "komzifti")
+# The same-target classes of C7/C15, by target.
+BCMA_DIRECTED_THERAPIES = ("bcma_car_t", "bcma_bispecific", "bcma_adc")
 
 INDICATIONS_BY_PRODUCT = {
     "kymriah": ("KYM-ALL", "KYM-LBCL", "KYM-FL"),
@@ -131,6 +158,15 @@ INDICATIONS_BY_PRODUCT = {
     "revuforj": ("REV-KMT2A", "REV-NPM1"),
     "blincyto": ("BLI-RR", "BLI-MRD", "BLI-CONS"),
     "aucatzyl": ("AUC-ALL",),
+    "komzifti": ("ZIF-NPM1",),
+    "tecvayli": ("TCV-MM-1L", "TCV-MM-4L"),
+    "elrexfio": ("ELR-MM",),
+    "talvey": ("TAL-MM",),
+    "lynozyfic": ("LYN-MM",),
+    "epkinly": ("EPK-LBCL", "EPK-FL", "EPK-FL-R2"),
+    "columvi": ("COL-LBCL",),
+    "lunsumio": ("LUN-FL",),
+    "blenrep": ("BLE-MM",),
 }
 
 PRODUCT_OF_INDICATION = {
@@ -297,7 +333,8 @@ def npm1_aml(**overrides: Any) -> dict[str, Any]:
 def third_line_dlbcl(**overrides: Any) -> dict[str, Any]:
     """60-year-old DLBCL in second relapse after two lines (R-CHOP, then salvage).
 
-    Meets KYM-LBCL, YES-LBCL-3L and BRE-LBCL-3L; the 2L indications fail on the line count.
+    Meets KYM-LBCL, YES-LBCL-3L, BRE-LBCL-3L, EPK-LBCL and COL-LBCL; the 2L indications fail on
+    the line count.
     """
     fields = {
         "age_years": 60,
@@ -329,7 +366,10 @@ def second_line_dlbcl(**overrides: Any) -> dict[str, Any]:
 
 
 def rr_follicular_after_two_lines(**overrides: Any) -> dict[str, Any]:
-    """60-year-old grade 2 FL in second relapse after two lines. Meets KYM-FL, YES-FL, BRE-FL."""
+    """60-year-old grade 2 FL in second relapse after two lines.
+
+    Meets KYM-FL, YES-FL, BRE-FL, EPK-FL, EPK-FL-R2 and LUN-FL.
+    """
     fields = {
         "age_years": 60,
         "diagnosis": "fl",
@@ -386,7 +426,7 @@ def rr_mzl_after_two_lines(**overrides: Any) -> dict[str, Any]:
 def rr_myeloma_triple_exposed(**overrides: Any) -> dict[str, Any]:
     """63-year-old myeloma, refractory after two lines incl. IMiD, PI, anti-CD38; len-refractory.
 
-    Meets ABE-MM and CAR-MM.
+    Meets ABE-MM, CAR-MM, TCV-MM-1L and BLE-MM; the four-line indications fail on the count.
     """
     fields = {
         "age_years": 63,
@@ -400,7 +440,67 @@ def rr_myeloma_triple_exposed(**overrides: Any) -> dict[str, Any]:
     return make_patient(**fields)
 
 
-# Every indication with a factory that meets all of its criteria.
+def rr_myeloma_after_one_line(**overrides: Any) -> dict[str, Any]:
+    """61-year-old myeloma relapsed after one line (VRd, autologous transplant); not
+    lenalidomide-refractory.
+
+    Meets TCV-MM-1L only (with daratumumab); Carvykti fails on lenalidomide, Blenrep and Abecma
+    on the line count.
+    """
+    fields = {
+        "age_years": 61,
+        "diagnosis": "mm",
+        "disease_status": "relapsed",
+        "prior_lines": 1,
+        "prior_therapies": ["proteasome_inhibitor", "imid", "autologous_sct"],
+        "lenalidomide_refractory": False,
+    }
+    fields.update(overrides)
+    return make_patient(**fields)
+
+
+def rr_myeloma_after_two_lines(**overrides: Any) -> dict[str, Any]:
+    """64-year-old myeloma relapsed after two lines with a PI and an IMiD, never anti-CD38.
+
+    Meets BLE-MM (with bortezomib and dexamethasone) and TCV-MM-1L; Abecma fails on anti-CD38.
+    """
+    fields = {
+        "age_years": 64,
+        "diagnosis": "mm",
+        "disease_status": "second_or_later_relapse",
+        "prior_lines": 2,
+        "prior_therapies": ["proteasome_inhibitor", "imid"],
+        "lenalidomide_refractory": False,
+    }
+    fields.update(overrides)
+    return make_patient(**fields)
+
+
+def rr_myeloma_four_lines(**overrides: Any) -> dict[str, Any]:
+    """70-year-old myeloma refractory after four lines incl. PI, IMiD, anti-CD38; len-refractory.
+
+    Meets TCV-MM-4L, ELR-MM, LYN-MM and TAL-MM (C16), and every other myeloma indication.
+    """
+    fields = {
+        "age_years": 70,
+        "diagnosis": "mm",
+        "disease_status": "refractory",
+        "prior_lines": 4,
+        "prior_therapies": ["proteasome_inhibitor", "imid", "anti_cd38", "autologous_sct"],
+        "lenalidomide_refractory": True,
+    }
+    fields.update(overrides)
+    return make_patient(**fields)
+
+
+def rr_npm1_aml_adult(**overrides: Any) -> dict[str, Any]:
+    """58-year-old relapsed NPM1-mutated AML, no satisfactory alternative (REV-NPM1; ZIF-NPM1 is
+    at most needs review, C18)."""
+    return npm1_aml(**{"age_years": 58, **overrides})
+
+
+# Every indication with a factory that meets all of its criteria. ZIF-NPM1 has none: its wording
+# is not confirmed, so it is at most needs review (C18; tests/rules/test_boundaries_leukemia.py).
 QUALIFYING_CASE = {
     "KYM-ALL": refractory_b_all_child,
     "KYM-LBCL": third_line_dlbcl,
@@ -425,4 +525,15 @@ QUALIFYING_CASE = {
     "BLI-MRD": mrd_positive_b_all,
     "BLI-CONS": consolidation_b_all,
     "AUC-ALL": relapsed_b_all_adult,
+    "TCV-MM-1L": rr_myeloma_after_one_line,
+    "TCV-MM-4L": rr_myeloma_four_lines,
+    "ELR-MM": rr_myeloma_four_lines,
+    "LYN-MM": rr_myeloma_four_lines,
+    "TAL-MM": rr_myeloma_four_lines,
+    "BLE-MM": rr_myeloma_after_two_lines,
+    "EPK-LBCL": third_line_dlbcl,
+    "EPK-FL": rr_follicular_after_two_lines,
+    "EPK-FL-R2": rr_follicular_after_two_lines,
+    "COL-LBCL": third_line_dlbcl,
+    "LUN-FL": rr_follicular_after_two_lines,
 }

@@ -38,7 +38,7 @@ def _maybe(strategy):
     return st.none() | strategy
 
 
-patients = st.fixed_dictionaries(
+schema_patients = st.fixed_dictionaries(
     {
         **{field: _maybe(values) for field, values in KNOWN_VALUES.items()},
         "biomarkers": st.fixed_dictionaries(
@@ -49,9 +49,28 @@ patients = st.fixed_dictionaries(
 )
 
 
+@st.composite
+def _with_unrecognised_lines(draw, base=schema_patients):
+    """A valid patient; sometimes with treatment lines whose drugs were not recognised (each at
+    most prior_lines), the intake's extension of the schema."""
+    patient = draw(base)
+    highest = patient["prior_lines"] if patient["prior_lines"] is not None else 6
+    if highest and draw(st.integers(0, 3)) == 0:
+        patient["unrecognised_lines"] = draw(
+            st.lists(st.integers(1, highest), unique=True, min_size=1, max_size=3)
+        )
+    return patient
+
+
+patients = _with_unrecognised_lines()
+
+
 def unknown_paths(patient: dict) -> list[tuple[str, ...]]:
     """Every fact this patient leaves unknown, as a path into the dict."""
     paths = [(field,) for field in KNOWN_VALUES if patient[field] is None]
+    if patient.get("unrecognised_lines") and patient["prior_lines"] is None:
+        # prior_lines must stay at least the highest unrecognised line to be valid.
+        paths.remove(("prior_lines",))
     paths += [("biomarkers", key) for key, value in patient["biomarkers"].items() if value is None]
     return paths
 

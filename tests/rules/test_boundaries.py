@@ -1,25 +1,59 @@
-"""Boundary tests for the rules engine, derived from case-schema.md (C1-C14) and indications.md.
+"""Boundary tests that hold for every indication, derived from case-schema.md (C1-C18).
 
 Each test starts from a factory case that meets every criterion of one indication, changes one
 fact, and checks the indication's verdict, the product's verdict (C14), the missing facts and
-the cautions. The factories live in tests/rules/profiles.py.
+the cautions. The factories live in tests/rules/profiles.py, the indication groups in
+tests/rules/groups.py; what is particular to one disease family is in test_boundaries_leukemia,
+test_boundaries_lymphoma and test_boundaries_myeloma.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import Any
 
 import pytest
 from hypothesis import given, settings
 
 from screening.rules import PRODUCT_KEYS, screen_patient
+from tests.rules.checks import (
+    ELIGIBLE,
+    NOT,
+    REVIEW,
+    assert_indication,
+    assert_missing,
+    assert_product,
+    caution_codes,
+    indication_result,
+    missing_by_field,
+    outcomes,
+    product_result,
+    qualifying,
+    verdicts,
+    with_prior,
+    without_therapy,
+)
+from tests.rules.groups import (
+    ADULT_INDICATIONS,
+    ALL_INDICATIONS,
+    ALL_INDICATIONS_FOR_B_ALL,
+    AT_LEAST_ONE_LINE,
+    AT_LEAST_TWO_LINES,
+    BCMA_DIRECTED_INDICATIONS,
+    CAR_T_INDICATIONS,
+    CAUTION_CODES,
+    CD19_CAR_T_INDICATIONS,
+    CLASS_REQUIRING,
+    KNOWN_MISSING_FIELDS,
+    NO_LINE_COUNT,
+    RELAPSED_OR_REFRACTORY_INDICATIONS,
+    REQUIRED_CLASSES,
+    SECOND_LINE_LBCL,
+)
 from tests.rules.profiles import (
     BIOMARKER_KEYS,
     CAR_T_PRODUCTS,
-    CD19_CAR_T_PRODUCTS,
     DIAGNOSES,
     INDICATIONS_BY_PRODUCT,
     NOT_RELAPSED_OR_REFRACTORY,
@@ -28,7 +62,7 @@ from tests.rules.profiles import (
     QUALIFYING_CASE,
     RELAPSED_OR_REFRACTORY,
     REMISSION_STATUSES,
-    SCHEMA_FIELDS,
+    STEP_UP_BISPECIFIC_PRODUCTS,
     consolidation_b_all,
     kmt2a_acute_leukemia,
     make_patient,
@@ -43,144 +77,6 @@ from tests.rules.profiles import (
     third_line_dlbcl,
 )
 from tests.rules.strategies import patients
-
-ELIGIBLE = "eligible"
-REVIEW = "needs_review"
-NOT = "not_eligible"
-
-ALL_INDICATIONS = sorted(QUALIFYING_CASE)
-CD19_CAR_T_INDICATIONS = [
-    i for i in ALL_INDICATIONS if PRODUCT_OF_INDICATION[i] in CD19_CAR_T_PRODUCTS
-]
-BCMA_CAR_T_INDICATIONS = ["ABE-MM", "CAR-MM"]
-CAR_T_INDICATIONS = CD19_CAR_T_INDICATIONS + BCMA_CAR_T_INDICATIONS
-ADULT_INDICATIONS = [
-    "KYM-LBCL",
-    "KYM-FL",
-    "YES-LBCL-2L",
-    "YES-LBCL-3L",
-    "YES-FL",
-    "BRE-LBCL-2L",
-    "BRE-LBCL-3L",
-    "BRE-CLL",
-    "BRE-FL",
-    "BRE-MCL",
-    "BRE-MZL",
-    "ABE-MM",
-    "CAR-MM",
-    "TEC-MCL",
-    "TEC-ALL",
-    "AUC-ALL",
-]
-AT_LEAST_TWO_LINES = [
-    "KYM-LBCL",
-    "KYM-FL",
-    "YES-LBCL-3L",
-    "YES-FL",
-    "BRE-LBCL-3L",
-    "BRE-CLL",
-    "BRE-FL",
-    "BRE-MCL",
-    "BRE-MZL",
-    "ABE-MM",
-]
-SECOND_LINE_LBCL = ["YES-LBCL-2L", "BRE-LBCL-2L"]
-NO_LINE_COUNT = [
-    "KYM-ALL",
-    "TEC-MCL",
-    "TEC-ALL",
-    "BES-ALL",
-    "REV-KMT2A",
-    "REV-NPM1",
-    "BLI-RR",
-    "BLI-MRD",
-    "BLI-CONS",
-    "AUC-ALL",
-]
-CLASS_REQUIRING = ["BRE-CLL", "BRE-MCL", "ABE-MM", "CAR-MM"]
-# R/R indications whose setting is the disease status alone (the 2L LBCL ones add a line count).
-RELAPSED_OR_REFRACTORY_INDICATIONS = [
-    i for i in ALL_INDICATIONS if i not in ("BLI-MRD", "BLI-CONS", *SECOND_LINE_LBCL)
-]
-ALL_INDICATIONS_FOR_B_ALL = ["KYM-ALL", "TEC-ALL", "AUC-ALL", "BES-ALL", "BLI-RR"]
-
-
-KNOWN_MISSING_FIELDS = {*SCHEMA_FIELDS, *BIOMARKER_KEYS, "relapse_count"} - {"biomarkers", "ecog"}
-CAUTION_CODES = {
-    "car_t_center",
-    "car_t_manufacturing",
-    "tecartus_age_70",
-    "inotuzumab_hepatotoxicity",
-    "ecog_3_4",
-    "active_infection",
-    "cns_involvement",
-}
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-
-def product_result(patient: dict[str, Any], product: str):
-    return screen_patient(patient).products[product]
-
-
-def indication_result(patient: dict[str, Any], indication_id: str):
-    result = product_result(patient, PRODUCT_OF_INDICATION[indication_id])
-    matches = [i for i in result.indications if i.id == indication_id]
-    assert len(matches) == 1, f"{indication_id} reported {len(matches)} times"
-    return matches[0]
-
-
-def verdicts(patient: dict[str, Any]) -> dict[str, str]:
-    result = screen_patient(patient)
-    return {key: result.products[key].verdict for key in PRODUCT_KEYS}
-
-
-def outcomes(indication) -> list[str]:
-    return [criterion.outcome for criterion in indication.criteria]
-
-
-def missing_by_field(product) -> dict[str, Any]:
-    facts = {fact.field: fact for fact in product.missing}
-    assert len(facts) == len(product.missing), "a field is listed twice in missing"
-    return facts
-
-
-def caution_codes(product) -> set[str]:
-    return {caution.code for caution in product.cautions}
-
-
-def qualifying(indication_id: str, **overrides: Any) -> dict[str, Any]:
-    factory: Callable[..., dict[str, Any]] = QUALIFYING_CASE[indication_id]
-    return factory(**overrides)
-
-
-def assert_indication(patient: dict[str, Any], indication_id: str, expected: str) -> None:
-    found = indication_result(patient, indication_id)
-    assert found.verdict == expected, (
-        f"{indication_id}: expected {expected}, got {found.verdict}; criteria: "
-        + "; ".join(f"{c.name}={c.outcome} ({c.explanation})" for c in found.criteria)
-    )
-
-
-def assert_product(patient: dict[str, Any], product: str, expected: str) -> None:
-    found = product_result(patient, product)
-    assert found.verdict == expected, (
-        f"{product}: expected {expected}, got {found.verdict}; "
-        + " | ".join(f"{i.id}={i.verdict}" for i in found.indications)
-    )
-
-
-def assert_missing(patient: dict[str, Any], field: str, indication_id: str):
-    product = product_result(patient, PRODUCT_OF_INDICATION[indication_id])
-    assert product.verdict == REVIEW
-    facts = missing_by_field(product)
-    assert field in facts, f"{field} not in missing {sorted(facts)}"
-    assert indication_id in facts[field].indications
-    assert facts[field].fact.strip()
-    assert facts[field].document.strip()
-    return facts[field]
-
 
 # --- the baseline every boundary test moves away from ---------------------------------------
 
@@ -379,7 +275,11 @@ def test_refractory_lbcl_switches_from_the_second_line_to_the_third_line_indicat
         assert_product(patient, product, NOT if lines == 0 else ELIGIBLE)
 
 
-@pytest.mark.parametrize("indication_id", [*AT_LEAST_TWO_LINES, "CAR-MM", *SECOND_LINE_LBCL])
+# EPK-FL's product stays eligible through EPK-FL-R2, which has no line count (lymphoma tests).
+@pytest.mark.parametrize(
+    "indication_id",
+    [i for i in (*AT_LEAST_TWO_LINES, *AT_LEAST_ONE_LINE, *SECOND_LINE_LBCL) if i != "EPK-FL"],
+)
 def test_an_unknown_line_count_needs_review_and_asks_for_the_treatment_summary(indication_id):
     patient = qualifying(indication_id, prior_lines=None)
 
@@ -411,29 +311,16 @@ def test_tecartus_mcl_does_not_import_the_eu_requirement_of_two_lines_including_
 
 @pytest.mark.parametrize(
     ("indication_id", "drug_class"),
-    [
-        ("BRE-CLL", "btk_inhibitor"),
-        ("BRE-CLL", "bcl2_inhibitor"),
-        ("BRE-MCL", "btk_inhibitor"),
-        ("ABE-MM", "imid"),
-        ("ABE-MM", "proteasome_inhibitor"),
-        ("ABE-MM", "anti_cd38"),
-        ("CAR-MM", "proteasome_inhibitor"),
-        ("CAR-MM", "imid"),
-    ],
+    [(i, drug_class) for i, classes in REQUIRED_CLASSES.items() for drug_class in classes],
 )
 def test_an_indication_is_not_met_when_a_required_drug_class_was_never_received(
     indication_id, drug_class
 ):
-    base = qualifying(indication_id)
-    patient = qualifying(
-        indication_id, prior_therapies=[t for t in base["prior_therapies"] if t != drug_class]
-    )
+    patient = without_therapy(indication_id, drug_class)
     found = indication_result(patient, indication_id)
 
     assert found.verdict == NOT
     assert outcomes(found).count("not_met") == 1
-    assert_product(patient, PRODUCT_OF_INDICATION[indication_id], NOT)
 
 
 def test_bre_cll_also_covers_sll_with_both_classes():
@@ -454,6 +341,12 @@ def test_carvykti_no_longer_needs_an_anti_cd38_antibody():
         ("BRE-MCL", {"prior_lines": 1}),
         ("ABE-MM", {"prior_lines": 1}),
         ("CAR-MM", {"prior_lines": 0}),
+        ("TCV-MM-1L", {"prior_lines": 0}),
+        ("BLE-MM", {"prior_lines": 1}),
+        ("TCV-MM-4L", {"prior_lines": 3}),
+        ("ELR-MM", {"prior_lines": 3}),
+        ("LYN-MM", {"prior_lines": 3}),
+        ("TAL-MM", {"prior_lines": 3}),
     ],
 )
 def test_having_the_required_classes_is_not_enough_when_the_line_count_falls_short(
@@ -462,7 +355,6 @@ def test_having_the_required_classes_is_not_enough_when_the_line_count_falls_sho
     patient = qualifying(indication_id, **overrides)
 
     assert_indication(patient, indication_id, NOT)
-    assert_product(patient, PRODUCT_OF_INDICATION[indication_id], NOT)
 
 
 @pytest.mark.parametrize(
@@ -613,9 +505,11 @@ def test_a_known_cd19_negative_turns_an_eligible_cd19_car_t_into_a_review(indica
     assert product.missing == ()
 
 
-@pytest.mark.parametrize("indication_id", BCMA_CAR_T_INDICATIONS)
-def test_a_known_bcma_negative_turns_an_eligible_bcma_car_t_into_a_review(indication_id):
-    patient = rr_myeloma_triple_exposed(bcma_positive=False)
+@pytest.mark.parametrize("indication_id", BCMA_DIRECTED_INDICATIONS)
+def test_a_known_bcma_negative_turns_an_eligible_bcma_directed_product_into_a_review(
+    indication_id,
+):
+    patient = qualifying(indication_id, bcma_positive=False)
     product = product_result(patient, PRODUCT_OF_INDICATION[indication_id])
 
     assert_indication(patient, indication_id, REVIEW)
@@ -632,9 +526,9 @@ def test_an_unknown_or_positive_cd19_does_not_block_a_cd19_car_t(indication_id, 
 
 
 @pytest.mark.parametrize("value", [None, True])
-@pytest.mark.parametrize("indication_id", BCMA_CAR_T_INDICATIONS)
-def test_an_unknown_or_positive_bcma_does_not_block_a_bcma_car_t(indication_id, value):
-    assert_indication(rr_myeloma_triple_exposed(bcma_positive=value), indication_id, ELIGIBLE)
+@pytest.mark.parametrize("indication_id", BCMA_DIRECTED_INDICATIONS)
+def test_an_unknown_or_positive_bcma_does_not_block_a_bcma_directed_product(indication_id, value):
+    assert_indication(qualifying(indication_id, bcma_positive=value), indication_id, ELIGIBLE)
 
 
 def test_a_negative_antigen_does_not_lift_a_not_eligible_car_t_to_review():
@@ -661,17 +555,12 @@ def test_a_cd22_negative_b_all_does_not_affect_the_cd19_car_ts():
     assert_product(patient, "besponsa", NOT)
 
 
-# --- C7 prior CAR-T against the same target -------------------------------------------------
-
-
-def _with_prior(indication_id: str, therapy: str) -> dict[str, Any]:
-    base = qualifying(indication_id)
-    return qualifying(indication_id, prior_therapies=[*base["prior_therapies"], therapy])
+# --- C7/C15 earlier therapy against the same target ------------------------------------------
 
 
 @pytest.mark.parametrize("indication_id", CD19_CAR_T_INDICATIONS)
 def test_a_prior_cd19_car_t_turns_an_eligible_cd19_car_t_into_a_review(indication_id):
-    patient = _with_prior(indication_id, "cd19_car_t")
+    patient = with_prior(indication_id, "cd19_car_t")
     product = product_result(patient, PRODUCT_OF_INDICATION[indication_id])
 
     assert_indication(patient, indication_id, REVIEW)
@@ -679,9 +568,12 @@ def test_a_prior_cd19_car_t_turns_an_eligible_cd19_car_t_into_a_review(indicatio
     assert product.missing == ()
 
 
-@pytest.mark.parametrize("indication_id", BCMA_CAR_T_INDICATIONS)
-def test_a_prior_bcma_car_t_turns_an_eligible_bcma_car_t_into_a_review(indication_id):
-    patient = _with_prior(indication_id, "bcma_car_t")
+@pytest.mark.parametrize("therapy", ["bcma_car_t", "bcma_bispecific", "bcma_adc"])
+@pytest.mark.parametrize("indication_id", BCMA_DIRECTED_INDICATIONS)
+def test_any_earlier_bcma_directed_therapy_turns_a_bcma_directed_product_into_a_review(
+    indication_id, therapy
+):
+    patient = with_prior(indication_id, therapy)
     product = product_result(patient, PRODUCT_OF_INDICATION[indication_id])
 
     assert_indication(patient, indication_id, REVIEW)
@@ -689,20 +581,30 @@ def test_a_prior_bcma_car_t_turns_an_eligible_bcma_car_t_into_a_review(indicatio
     assert product.missing == ()
 
 
+@pytest.mark.parametrize(
+    "therapy", ["bcma_car_t", "bcma_bispecific", "bcma_adc", "gprc5d_directed", "cd20_bispecific"]
+)
 @pytest.mark.parametrize("indication_id", CD19_CAR_T_INDICATIONS)
-def test_a_prior_bcma_car_t_does_not_block_a_cd19_car_t(indication_id):
-    assert_indication(_with_prior(indication_id, "bcma_car_t"), indication_id, ELIGIBLE)
+def test_an_earlier_therapy_against_another_target_does_not_block_a_cd19_car_t(
+    indication_id, therapy
+):
+    assert_indication(with_prior(indication_id, therapy), indication_id, ELIGIBLE)
 
 
-@pytest.mark.parametrize("indication_id", BCMA_CAR_T_INDICATIONS)
-def test_a_prior_cd19_car_t_does_not_block_a_bcma_car_t(indication_id):
-    assert_indication(_with_prior(indication_id, "cd19_car_t"), indication_id, ELIGIBLE)
+@pytest.mark.parametrize(
+    "therapy", ["cd19_car_t", "gprc5d_directed", "cd20_bispecific", "menin_inhibitor"]
+)
+@pytest.mark.parametrize("indication_id", BCMA_DIRECTED_INDICATIONS)
+def test_an_earlier_therapy_against_another_target_does_not_block_a_bcma_product(
+    indication_id, therapy
+):
+    assert_indication(with_prior(indication_id, therapy), indication_id, ELIGIBLE)
 
 
 @pytest.mark.parametrize("therapy", ["blinatumomab", "inotuzumab"])
 @pytest.mark.parametrize("indication_id", ALL_INDICATIONS_FOR_B_ALL)
 def test_prior_blinatumomab_or_inotuzumab_never_blocks(indication_id, therapy):
-    patient = _with_prior(indication_id, therapy)
+    patient = with_prior(indication_id, therapy)
 
     assert_indication(patient, indication_id, ELIGIBLE)
     assert_product(patient, PRODUCT_OF_INDICATION[indication_id], ELIGIBLE)
@@ -710,7 +612,7 @@ def test_prior_blinatumomab_or_inotuzumab_never_blocks(indication_id, therapy):
 
 @pytest.mark.parametrize("indication_id", ["BES-ALL", "BLI-RR"])
 def test_a_prior_cd19_car_t_does_not_block_a_product_that_is_not_a_car_t(indication_id):
-    assert_indication(_with_prior(indication_id, "cd19_car_t"), indication_id, ELIGIBLE)
+    assert_indication(with_prior(indication_id, "cd19_car_t"), indication_id, ELIGIBLE)
 
 
 def test_a_prior_car_t_does_not_lift_a_not_eligible_car_t_to_review():
@@ -858,14 +760,39 @@ def test_the_third_line_lbcl_indications_ignore_relapse_timing(indication_id, wi
 # --- C10 PCNSL and C11 LBCL subtypes --------------------------------------------------------
 
 
-@pytest.mark.parametrize("factory", [third_line_dlbcl, second_line_dlbcl])
-def test_pcnsl_is_excluded_from_kymriah_and_breyanzi_and_needs_review_for_yescarta(factory):
-    patient = factory(diagnosis="pcnsl")
+def test_pcnsl_is_excluded_from_kymriah_and_breyanzi_and_needs_review_for_yescarta_3l():
+    patient = third_line_dlbcl(diagnosis="pcnsl")
 
     assert_product(patient, "kymriah", NOT)
     assert_product(patient, "breyanzi", NOT)
+    assert_indication(patient, "YES-LBCL-3L", REVIEW)
     assert_product(patient, "yescarta", REVIEW)
     assert product_result(patient, "yescarta").missing == ()
+
+
+def test_pcnsl_in_the_second_line_setting_is_eligible_for_yescarta_since_feb_2026():
+    """C10 revised: the limitation was removed and YES-LBCL-2L lists no subtypes."""
+    patient = second_line_dlbcl(diagnosis="pcnsl")
+
+    assert_indication(patient, "YES-LBCL-2L", ELIGIBLE)
+    assert_product(patient, "yescarta", ELIGIBLE)
+    assert "cns_involvement" in caution_codes(product_result(patient, "yescarta"))
+    assert_product(patient, "kymriah", NOT)
+    assert_product(patient, "breyanzi", NOT)
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({"prior_lines": 2}, NOT),
+        ({"disease_status": "relapsed", "relapse_within_12_months": False}, NOT),
+        ({"disease_status": "relapsed", "relapse_within_12_months": None}, REVIEW),
+        ({"age_years": 17}, NOT),
+        ({"prior_therapies": ["chemotherapy", "anti_cd20", "cd19_car_t"]}, REVIEW),
+    ],
+)
+def test_pcnsl_in_yescarta_second_line_still_needs_the_second_line_setting(changes, expected):
+    assert_indication(second_line_dlbcl(diagnosis="pcnsl", **changes), "YES-LBCL-2L", expected)
 
 
 @pytest.mark.parametrize(
@@ -954,6 +881,17 @@ DIAGNOSIS_FAMILY = {
     "BLI-MRD": ("b_all",),
     "BLI-CONS": ("b_all",),
     "AUC-ALL": ("b_all",),
+    "TCV-MM-1L": ("mm",),
+    "TCV-MM-4L": ("mm",),
+    "ELR-MM": ("mm",),
+    "LYN-MM": ("mm",),
+    "TAL-MM": ("mm",),
+    "BLE-MM": ("mm",),
+    "EPK-LBCL": LBCL_FAMILY,
+    "EPK-FL": ("fl",),
+    "EPK-FL-R2": ("fl",),
+    "COL-LBCL": LBCL_FAMILY,
+    "LUN-FL": ("fl",),
 }
 
 
@@ -1163,6 +1101,15 @@ _CHANGES: list[dict[str, Any]] = [
     {"prior_lines": 1},
     {"prior_therapies": None},
     {"prior_therapies": ["cd19_car_t", "bcma_car_t"]},
+    {
+        "prior_therapies": [
+            "bcma_bispecific",
+            "gprc5d_directed",
+            "cd20_bispecific",
+            "menin_inhibitor",
+        ]
+    },
+    {"unrecognised_lines": [1]},
     {"cd19_positive": False},
     {"cd19_positive": None},
     {"cd22_positive": None},
@@ -1222,6 +1169,10 @@ def _assert_consistent(patient: dict[str, Any], where: Any) -> None:
             assert "tecartus_age_70" not in codes, at
         if key != "besponsa":
             assert "inotuzumab_hepatotoxicity" not in codes, at
+        if key not in STEP_UP_BISPECIFIC_PRODUCTS:
+            assert "bispecific_step_up" not in codes, at
+        if key not in ("revuforj", "komzifti"):
+            assert "differentiation_syndrome" not in codes, at
 
 
 @pytest.mark.parametrize("factory", _FACTORIES, ids=lambda f: f.__name__)
@@ -1430,6 +1381,8 @@ _KNOWN_VALUES: dict[str, tuple[Any, ...]] = {
         ["imid", "proteasome_inhibitor", "anti_cd38"],
         ["btk_inhibitor", "bcl2_inhibitor"],
         ["cd19_car_t", "bcma_car_t"],
+        ["bcma_bispecific", "bcma_adc", "gprc5d_directed"],
+        ["cd20_bispecific", "menin_inhibitor", "anti_cd20"],
     ),
     "mrd_percent": (0, 0.09, 0.1, 5),
     **{key: (True, False) for key in BIOMARKER_KEYS},
@@ -1461,6 +1414,8 @@ def test_on_any_profile_an_unknown_fact_never_contradicts_what_knowing_it_would_
     for field, known_values in _KNOWN_VALUES.items():
         unknown = verdicts(_set(patient, field, None))
         for value in known_values:
+            if field == "prior_lines" and value < max(patient.get("unrecognised_lines", [0])):
+                continue  # fewer lines than an unrecognised line's number is not a valid profile
             known = verdicts(_set(patient, field, value))
             for key in PRODUCT_KEYS:
                 if known[key] == ELIGIBLE:

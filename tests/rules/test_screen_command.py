@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from screening.rules import PRODUCT_KEYS
+from screening.rules import LABELS_AS_OF, PRODUCT_KEYS
 
 from .profiles import make_patient
 from .shared_examples import EXAMPLES, load_examples
@@ -107,8 +107,8 @@ def test_the_table_format_is_readable_and_carries_the_notice():
     }
     done = run_screen("-", "--format", "table", stdin=json.dumps([case]))
     assert done.returncode == 0, done.stderr
-    assert "T1  (ruleset 2026-02-06+" in done.stdout
-    assert "Aucatzyl  likely eligible  AUC-ALL" in done.stdout
-    assert "Besponsa  needs review     BES-ALL" in done.stdout
+    assert f"T1  (ruleset {LABELS_AS_OF}+" in done.stdout
+    assert "Aucatzyl   likely eligible  AUC-ALL" in done.stdout
+    assert "Besponsa   needs review     BES-ALL" in done.stdout
     assert "missing: CD22 expression (flow cytometry report)" in done.stdout
     assert "It is not medical advice" in done.stdout

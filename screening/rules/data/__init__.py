@@ -1,4 +1,4 @@
-"""The rule data: ten products and their 23 current US indications (labels as of Feb 2026)."""
+"""The rule data: 19 products and their 35 current US indications (labels as of March 2026)."""
 
 from .indications import INDICATIONS
 from .products import LABELS_AS_OF, PRODUCTS

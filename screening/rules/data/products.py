@@ -1,24 +1,18 @@
-"""The ten products: maker, class, target, label and headline response data.
+"""The first ten products: maker, class, target, label and headline response data.
 
-Label addresses point at DailyMed, which carries the current US prescribing information; the
-revision is the newest one the research in shared/domain/indications.md confirmed. Response
-figures are for the education panel only and carry their evidence mark: "R" means recalled from
-the published pivotal trial, to be checked against the label's section 14 before it is quoted.
+Labels (DailyMed set id, revision, the record checked) are in `labels.py`. Response figures are
+for the education panel only and carry their evidence mark: "R" means recalled from the
+published pivotal trial, to be checked against the label's section 14 before it is quoted.
 """
 
-from ..catalogue import RECALLED, Label, Product, ResponseFact
+from ..catalogue import RECALLED, Product, ResponseFact
+from ..vocabulary import PRODUCT_KEYS
+from .labels import LABELS
+from .products_added import ADDED_PRODUCTS
 
-# The labels' "as of" date: the newest label change the rule data reflects (Yescarta, PCNSL
-# limitation removed).
-LABELS_AS_OF = "2026-02-06"
-
-
-def _dailymed(brand: str) -> str:
-    return f"https://dailymed.nlm.nih.gov/dailymed/search.cfm?labeltype=all&query={brand}"
-
-
-def _label(brand: str, generic: str, revised: str) -> Label:
-    return Label(f"{brand} ({generic}) US Prescribing Information", revised, _dailymed(brand))
+# The labels' "as of" date: the newest label change the rule data reflects (Tecvayli with
+# daratumumab, 6 Mar 2026).
+LABELS_AS_OF = "2026-03-06"
 
 
 def _r(trial: str, population: str, result: str) -> ResponseFact:
@@ -26,8 +20,12 @@ def _r(trial: str, population: str, result: str) -> ResponseFact:
 
 
 CAR_T = "autologous CAR-T cell therapy"
+# FDA eliminated the REMS of all six autologous CAR-Ts on 26-27 Jun 2025 and shortened the time
+# patients stay near the treatment center (FDA safety communication; the labels' recent major
+# changes list "REMS removed 6/2025").
+REMS_REMOVED = "none: the REMS was removed in June 2025"
 
-PRODUCTS = {
+_FIRST_TEN = {
     product.key: product
     for product in (
         Product(
@@ -38,8 +36,9 @@ PRODUCTS = {
             product_class=f"CD19-directed {CAR_T} (4-1BB)",
             target="CD19",
             is_car_t=True,
-            label=_label("KYMRIAH", "tisagenlecleucel", "2025-06"),
+            label=LABELS["kymriah"],
             labelled_for="B-ALL up to age 25, LBCL, FL",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "ELIANA",
@@ -66,8 +65,9 @@ PRODUCTS = {
             product_class=f"CD19-directed {CAR_T} (CD28)",
             target="CD19",
             is_car_t=True,
-            label=_label("YESCARTA", "axicabtagene ciloleucel", "2026-02"),
+            label=LABELS["yescarta"],
             labelled_for="LBCL, FL",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "ZUMA-1",
@@ -90,8 +90,9 @@ PRODUCTS = {
             product_class=f"CD19-directed {CAR_T} (4-1BB, defined CD4:CD8 ratio)",
             target="CD19",
             is_car_t=True,
-            label=_label("BREYANZI", "lisocabtagene maraleucel", "2026-02"),
+            label=LABELS["breyanzi"],
             labelled_for="LBCL, CLL/SLL, FL, MCL, MZL",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "TRANSCEND NHL 001",
@@ -118,8 +119,9 @@ PRODUCTS = {
             product_class=f"BCMA-directed {CAR_T}",
             target="BCMA",
             is_car_t=True,
-            label=_label("ABECMA", "idecabtagene vicleucel", "2024-04"),
+            label=LABELS["abecma"],
             labelled_for="multiple myeloma",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "KarMMa",
@@ -142,8 +144,9 @@ PRODUCTS = {
             product_class=f"BCMA-directed {CAR_T}",
             target="BCMA",
             is_car_t=True,
-            label=_label("CARVYKTI", "ciltacabtagene autoleucel", "2024-04"),
+            label=LABELS["carvykti"],
             labelled_for="multiple myeloma",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "CARTITUDE-1",
@@ -165,8 +168,9 @@ PRODUCTS = {
             product_class=f"CD19-directed {CAR_T} (CD28)",
             target="CD19",
             is_car_t=True,
-            label=_label("TECARTUS", "brexucabtagene autoleucel", "2021-10"),
+            label=LABELS["tecartus"],
             labelled_for="MCL, adult B-ALL",
+            rems=REMS_REMOVED,
             response_data=(
                 _r(
                     "ZUMA-2",
@@ -188,8 +192,9 @@ PRODUCTS = {
             product_class="CD22-directed antibody-drug conjugate (calicheamicin)",
             target="CD22",
             is_car_t=False,
-            label=_label("BESPONSA", "inotuzumab ozogamicin", "2024-03"),
+            label=LABELS["besponsa"],
             labelled_for="CD22+ B-ALL",
+            rems="",
             response_data=(
                 _r(
                     "INO-VATE",
@@ -206,8 +211,9 @@ PRODUCTS = {
             product_class="oral menin inhibitor",
             target="menin (KMT2A or NPM1-driven leukemia)",
             is_car_t=False,
-            label=_label("REVUFORJ", "revumenib", "2025-10"),
+            label=LABELS["revuforj"],
             labelled_for="KMT2A-translocated acute leukemia, NPM1-mutated AML",
+            rems="",
             response_data=(
                 _r(
                     "AUGMENT-101",
@@ -229,8 +235,9 @@ PRODUCTS = {
             product_class="CD19 x CD3 bispecific T-cell engager (continuous infusion)",
             target="CD19",
             is_car_t=False,
-            label=_label("BLINCYTO", "blinatumomab", "2024-06"),
+            label=LABELS["blincyto"],
             labelled_for="CD19+ B-ALL",
+            rems="",
             response_data=(
                 _r(
                     "TOWER",
@@ -257,8 +264,9 @@ PRODUCTS = {
             product_class=f"CD19-directed {CAR_T} (4-1BB, fast off-rate binder)",
             target="CD19",
             is_car_t=True,
-            label=_label("AUCATZYL", "obecabtagene autoleucel", "2024-11"),
+            label=LABELS["aucatzyl"],
             labelled_for="adult B-ALL",
+            rems="none: approved without a REMS",
             response_data=(
                 _r(
                     "FELIX",
@@ -269,3 +277,5 @@ PRODUCTS = {
         ),
     )
 }
+
+PRODUCTS = {key: {**_FIRST_TEN, **ADDED_PRODUCTS}[key] for key in PRODUCT_KEYS}

@@ -1,71 +1,10 @@
-"""Criterion kinds: each reads a few profile facts and says `met`, `not_met` or `unknown`.
-
-Indications are built from these as data (see `data/`). A criterion must be sound in three-valued
-logic: it says `not_met` only when no value of the unknown facts could meet it, so filling in a
-fact never rescues a `not_eligible` verdict. `evaluate` is the hot path and returns only the
-outcome; explanations and missing facts are worked out when someone asks for them.
-"""
+"""Criteria that read one profile fact each: diagnosis, age, status, lines, classes, flags, MRD."""
 
 from __future__ import annotations
 
-from .facts import MissingFact, missing_fact
-from .profile import Profile
-from .vocabulary import BIOMARKERS, DIAGNOSES, DISEASE_STATUSES, FLAGS, PRIOR_THERAPIES
-
-MET = "met"
-NOT_MET = "not_met"
-UNKNOWN = "unknown"
-
-
-def _sentence(text: str) -> str:
-    """Upper-case the first letter only: str.capitalize() would turn "KMT2A" into "Kmt2a"."""
-    return text[:1].upper() + text[1:]
-
-
-def _years(age: float) -> str:
-    if age < 1:
-        months = round(age * 12, 1)
-        return f"{months:g} months"
-    return f"{age:g} years"
-
-
-class Criterion:
-    """Base: a named check with the label wording it stands for and where the rule comes from."""
-
-    __slots__ = ("name", "label", "basis")
-    kind = ""
-    # The profile field whose absence makes this criterion unknown (None: no single field).
-    field: str | None = None
-
-    def __init__(self, name: str, label: str, basis: str = "label"):
-        self.name = name
-        self.label = label
-        self.basis = basis
-
-    def evaluate(self, p: Profile) -> str:
-        raise NotImplementedError
-
-    def explain(self, p: Profile, outcome: str) -> str:
-        raise NotImplementedError
-
-    def missing(self, p: Profile, outcome: str) -> tuple[MissingFact, ...]:
-        """The facts that would settle this criterion when unknown; empty for a judgment call."""
-        if outcome == UNKNOWN and self.field is not None and getattr(p, self.field) is None:
-            return (missing_fact(self.field),)
-        return ()
-
-    def params(self) -> dict:
-        return {}
-
-    def spec(self) -> dict:
-        """Everything that decides this criterion, for the ruleset hash."""
-        return {
-            "kind": self.kind,
-            "name": self.name,
-            "label": self.label,
-            "basis": self.basis,
-            **self.params(),
-        }
+from ..facts import lines_phrase, missing_fact, unrecognised_lines_fact
+from ..vocabulary import BIOMARKERS, DIAGNOSES, DISEASE_STATUSES, FLAGS, PRIOR_THERAPIES
+from .base import MET, NOT_MET, UNKNOWN, Criterion, _sentence, _years
 
 
 class DiagnosisIn(Criterion):
@@ -286,7 +225,11 @@ class LinesExactly(Criterion):
 
 
 class Received(Criterion):
-    """A drug class the label requires among the prior therapies (C4)."""
+    """A drug class the label requires among the prior therapies (C4).
+
+    A treatment line whose drugs Navigator did not recognise may hold the class, so a class not
+    found while such a line exists is unknown (asked about that line), never "not met".
+    """
 
     __slots__ = ("therapy",)
     kind = "received"
@@ -300,7 +243,9 @@ class Received(Criterion):
         given = p.prior_therapies
         if given is None:
             return UNKNOWN
-        return MET if self.therapy in given else NOT_MET
+        if self.therapy in given:
+            return MET
+        return UNKNOWN if p.unrecognised_lines else NOT_MET
 
     def explain(self, p, outcome):
         what = PRIOR_THERAPIES[self.therapy]
@@ -308,7 +253,19 @@ class Received(Criterion):
             return f"The treatment history is not known; the label needs prior {what}."
         if outcome == MET:
             return f"Has received {what}, as the label requires."
+        if outcome == UNKNOWN:
+            return (
+                f"No record of {what} in the treatments Navigator recognised; "
+                f"{lines_phrase(p.unrecognised_lines)} could not be read, and the label needs it."
+            )
         return f"No record of {what}, which the label requires."
+
+    def missing(self, p, outcome):
+        if outcome != UNKNOWN:
+            return ()
+        if p.prior_therapies is None:
+            return (missing_fact("prior_therapies"),)
+        return (unrecognised_lines_fact(p.unrecognised_lines),)
 
     def params(self):
         return {"therapy": self.therapy}
@@ -376,146 +333,3 @@ class MrdAtLeast(Criterion):
 
     def params(self):
         return {"percent": self.percent}
-
-
-class FirstLineFailure(Criterion):
-    """LBCL second-line setting: refractory to, or early relapse after, first-line therapy.
-
-    Breyanzi also accepts any relapse after first line in a patient who is not a transplant
-    candidate (`allow_transplant_ineligible`). Three-valued OR: met if any route is met,
-    not_met only if every route is closed.
-    """
-
-    __slots__ = ("allow_transplant_ineligible",)
-    kind = "first_line_failure"
-
-    def __init__(self, label, allow_transplant_ineligible, basis="label"):
-        super().__init__("second-line setting", label, basis)
-        self.allow_transplant_ineligible = allow_transplant_ineligible
-
-    def evaluate(self, p):
-        status = p.disease_status
-        if status == "refractory":
-            return MET
-        if status is None:
-            return UNKNOWN
-        if status not in ("relapsed", "second_or_later_relapse", "relapsed_after_transplant"):
-            return NOT_MET
-        early = p.relapse_within_12_months
-        if early is True:
-            return MET
-        if self.allow_transplant_ineligible:
-            ineligible = p.transplant_eligible
-            if ineligible is False:
-                return MET
-            if early is False and ineligible is True:
-                return NOT_MET
-            return UNKNOWN
-        return NOT_MET if early is False else UNKNOWN
-
-    def explain(self, p, outcome):
-        status = p.disease_status
-        if status is None:
-            return "The disease status is not known."
-        if status == "refractory":
-            return "Refractory to first-line chemoimmunotherapy."
-        if outcome == NOT_MET and status not in (
-            "relapsed",
-            "second_or_later_relapse",
-            "relapsed_after_transplant",
-        ):
-            return (
-                f"Disease status: {DISEASE_STATUSES[status]}; this setting needs disease that is "
-                "refractory to, or relapsed after, first-line chemoimmunotherapy."
-            )
-        early = p.relapse_within_12_months
-        parts = []
-        if early is True:
-            parts.append("relapsed within 12 months of first-line chemoimmunotherapy")
-        elif early is False:
-            parts.append("relapsed more than 12 months after first-line chemoimmunotherapy")
-        else:
-            parts.append(
-                "whether the relapse came within 12 months of first-line therapy is not known"
-            )
-        if self.allow_transplant_ineligible and early is not True:
-            eligible = p.transplant_eligible
-            if eligible is False:
-                parts.append("not a transplant candidate")
-            elif eligible is True:
-                parts.append("a transplant candidate")
-            else:
-                parts.append("whether a transplant is an option is not known")
-        return _sentence("; ".join(parts)) + "."
-
-    def missing(self, p, outcome):
-        if outcome != UNKNOWN:
-            return ()
-        if p.disease_status is None:
-            return (missing_fact("disease_status"),)
-        # Either route may settle it, so name every fact still open.
-        facts = []
-        if p.relapse_within_12_months is None:
-            facts.append(missing_fact("relapse_within_12_months"))
-        if self.allow_transplant_ineligible and p.transplant_eligible is None:
-            facts.append(missing_fact("transplant_eligible"))
-        return tuple(facts)
-
-    def params(self):
-        return {"allow_transplant_ineligible": self.allow_transplant_ineligible}
-
-
-class AntigenNotNegative(Criterion):
-    """C6: the label names no antigen, so unknown passes; a known-negative target needs review."""
-
-    __slots__ = ("fact",)
-    kind = "antigen_not_negative"
-
-    def __init__(self, fact, label, basis):
-        super().__init__(f"target antigen ({BIOMARKERS[fact]})", label, basis)
-        self.fact = fact
-
-    def evaluate(self, p):
-        return UNKNOWN if getattr(p, self.fact) is False else MET
-
-    def explain(self, p, outcome):
-        what = BIOMARKERS[self.fact]
-        value = getattr(p, self.fact)
-        if value is None:
-            return f"{what} has not been reported; the label does not require a test."
-        if value:
-            return f"{what} is present."
-        return (
-            f"{what} is reported absent. The label does not mention it, but the therapy works by "
-            "targeting it, so a clinician needs to review this."
-        )
-
-    def params(self):
-        return {"fact": self.fact}
-
-
-class NoPriorSameTarget(Criterion):
-    """C7: an earlier CAR-T against the same target: the label is silent, the trials excluded it."""
-
-    __slots__ = ("therapy",)
-    kind = "no_prior_same_target"
-
-    def __init__(self, therapy, label, basis):
-        super().__init__(f"no prior {PRIOR_THERAPIES[therapy].removeprefix('a ')}", label, basis)
-        self.therapy = therapy
-
-    def evaluate(self, p):
-        given = p.prior_therapies
-        return UNKNOWN if given is not None and self.therapy in given else MET
-
-    def explain(self, p, outcome):
-        what = PRIOR_THERAPIES[self.therapy]
-        if outcome == MET:
-            return f"No record of {what} before."
-        return (
-            f"Has already received {what}. The label does not address re-treatment and the "
-            "pivotal trials excluded it, so a clinician needs to review this."
-        )
-
-    def params(self):
-        return {"therapy": self.therapy}

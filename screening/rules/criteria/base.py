@@ -1,0 +1,61 @@
+"""The criterion base class and the three outcomes a criterion can give."""
+
+from __future__ import annotations
+
+from ..facts import MissingFact, missing_fact
+from ..profile import Profile
+
+MET = "met"
+NOT_MET = "not_met"
+UNKNOWN = "unknown"
+
+
+def _sentence(text: str) -> str:
+    """Upper-case the first letter only: str.capitalize() would turn "KMT2A" into "Kmt2a"."""
+    return text[:1].upper() + text[1:]
+
+
+def _years(age: float) -> str:
+    if age < 1:
+        months = round(age * 12, 1)
+        return f"{months:g} months"
+    return f"{age:g} years"
+
+
+class Criterion:
+    """Base: a named check with the label wording it stands for and where the rule comes from."""
+
+    __slots__ = ("name", "label", "basis")
+    kind = ""
+    # The profile field whose absence makes this criterion unknown (None: no single field).
+    field: str | None = None
+
+    def __init__(self, name: str, label: str, basis: str = "label"):
+        self.name = name
+        self.label = label
+        self.basis = basis
+
+    def evaluate(self, p: Profile) -> str:
+        raise NotImplementedError
+
+    def explain(self, p: Profile, outcome: str) -> str:
+        raise NotImplementedError
+
+    def missing(self, p: Profile, outcome: str) -> tuple[MissingFact, ...]:
+        """The facts that would settle this criterion when unknown; empty for a judgment call."""
+        if outcome == UNKNOWN and self.field is not None and getattr(p, self.field) is None:
+            return (missing_fact(self.field),)
+        return ()
+
+    def params(self) -> dict:
+        return {}
+
+    def spec(self) -> dict:
+        """Everything that decides this criterion, for the ruleset hash."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "label": self.label,
+            "basis": self.basis,
+            **self.params(),
+        }
