@@ -28,7 +28,6 @@ from formtools.wizard.views import NamedUrlWizardView, WizardView
 from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import status_path
 from screening.intake.consent import CONSENT_VERSION
-from screening.intake.derivation import DISEASES
 from screening.intake.forms import INTAKE_STEPS, SaveForLaterForm
 from screening.intake.forms.fields import field_error_links
 from screening.intake.forms.treatment import MAX_LINES, MAX_TRANSPLANTS
@@ -45,6 +44,7 @@ from screening.intake.submit import (
     submission_key_for,
     submit_case,
 )
+from screening.intake.vocabulary import DISEASES
 from screening.models import Case, DocumentCategory
 from screening.rules.profile import InvalidProfile
 

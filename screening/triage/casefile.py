@@ -73,6 +73,15 @@ def describe_profile(profile: dict) -> list[tuple[str, str]]:
     else:
         therapy_text = "; ".join(PRIOR_THERAPIES.get(t, t) for t in therapies)
     rows.append((_("Treatments received"), therapy_text))
+    unrecognised = profile.get("unrecognised_lines") or []
+    if unrecognised:
+        rows.append(
+            (
+                _("Treatment lines not recognised"),
+                _("%(lines)s: ask what was given (the name entered was not recognised)")
+                % {"lines": ", ".join(str(n) for n in unrecognised)},
+            )
+        )
     biomarkers = profile.get("biomarkers") or {}
     for key, name in BIOMARKERS.items():
         value = biomarkers.get(key)

@@ -26,7 +26,7 @@ def test_the_demo_has_both_roles_and_a_queue_worth_looking_at():
 
     cases = Case.objects.all()
     assert cases.count() == DEMO_CASES
-    # Every case was screened by the rules (a run with verdicts for all ten products).
+    # Every case was screened by the rules (a run with verdicts for every product).
     assert ScreeningRun.objects.filter(case__in=cases).values("case").distinct().count() == 30
     assert not cases.filter(screening_summary="").exists()
     statuses = set(cases.values_list("status", flat=True))

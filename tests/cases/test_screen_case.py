@@ -8,6 +8,7 @@ from screening.core.tokens import (
 from screening.models import CaseEvent, CaseStatus, EventKind, ProductVerdict, ScreeningRun
 from screening.pipeline.runs import profile_hash, summarise_verdicts
 from screening.pipeline.screen import screen_case
+from screening.rules import PRODUCT_KEYS
 from screening.rules.ruleset import RULESET_VERSION
 from tests.factories import CaseFactory
 from tests.rules.profiles import third_line_dlbcl
@@ -29,7 +30,7 @@ def test_it_screens_a_submitted_case_and_awaits_review():
     assert run.verdicts["kymriah"] == "eligible"
     assert run.results["kymriah"]["indications"][0]["criteria"]
     assert "Kymriah" in case.screening_summary.split(" · ")[0]
-    assert ProductVerdict.objects.filter(run=run).count() == 10
+    assert ProductVerdict.objects.filter(run=run).count() == len(PRODUCT_KEYS)
 
 
 def test_a_second_delivery_stores_nothing_new():

@@ -87,7 +87,7 @@ def treated(*lines, transplants=(), others=()):
 
 
 def test_every_line_entered_counts_once_and_classes_are_merged():
-    lines, therapies, _ = derive_treatment(
+    lines, therapies, _, _ = derive_treatment(
         treated(
             line("R-CHOP", ["chemotherapy", "anthracycline", "anti_cd20"]),
             line("R-ICE", ["chemotherapy", "anti_cd20"]),
@@ -100,7 +100,7 @@ def test_every_line_entered_counts_once_and_classes_are_merged():
 
 
 def test_a_transplant_adds_its_class_but_never_a_line():
-    lines, therapies, _ = derive_treatment(
+    lines, therapies, _, _ = derive_treatment(
         treated(line("VRd", ["proteasome_inhibitor", "imid"]), transplants=["autologous"]), "mm"
     )
     assert lines == 1
@@ -108,12 +108,12 @@ def test_a_transplant_adds_its_class_but_never_a_line():
 
 
 def test_a_transplant_of_unknown_kind_adds_nothing():
-    _, therapies, _ = derive_treatment(treated(line("VRd"), transplants=["unknown"]), "mm")
+    _, therapies, _, _ = derive_treatment(treated(line("VRd"), transplants=["unknown"]), "mm")
     assert therapies == ["imid", "proteasome_inhibitor"]
 
 
 def test_other_treatments_add_their_class_without_adding_lines():
-    lines, therapies, _ = derive_treatment(
+    lines, therapies, _, _ = derive_treatment(
         treated(line("Hyper-CVAD"), others=["blinatumomab", "inotuzumab", "bispecific_other"]),
         "b_all",
     )
@@ -122,26 +122,65 @@ def test_other_treatments_add_their_class_without_adding_lines():
 
 
 def test_a_car_t_of_unknown_target_makes_the_classes_unknown():
-    lines, therapies, _ = derive_treatment(
-        treated(line("R-CHOP"), others=["car_t_unknown"]), "dlbcl"
+    lines, therapies, _, unrecognised = derive_treatment(
+        treated(line("R-CHOP"), line("trial drug"), others=["car_t_unknown"]), "dlbcl"
     )
-    assert (lines, therapies) == (1, None)
+    assert (lines, therapies, unrecognised) == (2, None, [])
 
 
-def test_a_line_nobody_could_name_makes_the_classes_unknown_but_still_counts():
-    lines, therapies, _ = derive_treatment(
+def test_a_line_nobody_could_name_still_counts_and_is_asked_about_while_the_others_are_known():
+    history = derive_treatment(
         treated(line("R-CHOP"), line("the trial drug from the hospital")), "dlbcl"
     )
-    assert (lines, therapies) == (2, None)
+    assert history.prior_lines == 2
+    assert history.prior_therapies == ["anthracycline", "anti_cd20", "chemotherapy"]
+    assert history.unrecognised_lines == [2]
+
+
+def test_the_issues_myeloma_history_with_teclistamab_fourth_is_fully_recognised():
+    history = derive_treatment(
+        treated(
+            line("VRd"),
+            line("Dara-Rd"),
+            line("KPd"),
+            line("teclistamab"),
+            transplants=["autologous"],
+        ),
+        "mm",
+    )
+    assert history.prior_lines == 4
+    assert history.prior_therapies == [
+        "anti_cd38",
+        "autologous_sct",
+        "bcma_bispecific",
+        "imid",
+        "proteasome_inhibitor",
+    ]
+    assert history.unrecognised_lines == []
+
+
+def test_every_line_unrecognised_keeps_the_count_and_lists_every_line():
+    history = derive_treatment(treated(line("XR-455"), line("study drug B")), "mm")
+    assert history == (2, [], None, [1, 2])
+
+
+@pytest.mark.parametrize(
+    "other",
+    ["bcma_bispecific", "gprc5d_directed", "cd20_bispecific", "bcma_adc", "menin_inhibitor"],
+)
+def test_the_ever_had_question_adds_each_new_class_without_adding_a_line(other):
+    history = derive_treatment(treated(line("R-CHOP"), others=[other]), "dlbcl")
+    assert history.prior_lines == 1
+    assert other in history.prior_therapies
 
 
 def test_no_treatment_yet_means_zero_lines_and_no_classes():
-    assert derive_treatment({"had_treatment": "no"}, "b_all") == (0, [], None)
+    assert derive_treatment({"had_treatment": "no"}, "b_all") == (0, [], None, [])
 
 
 def test_not_sure_keeps_lines_and_classes_unknown_even_with_some_listed():
-    answers = {**treated(line("R-CHOP")), "had_treatment": "unknown"}
-    assert derive_treatment(answers, "dlbcl") == (None, None, None)
+    answers = {**treated(line("R-CHOP"), line("study drug")), "had_treatment": "unknown"}
+    assert derive_treatment(answers, "dlbcl") == (None, None, None, [])
 
 
 @pytest.mark.parametrize(
@@ -160,6 +199,31 @@ def test_not_sure_keeps_lines_and_classes_unknown_even_with_some_listed():
         ("Kymriah", {"cd19_car_t"}),
         ("Carvykti (cilta-cel)", {"bcma_car_t"}),
         ("azacitidine and venetoclax", {"hypomethylating_agent", "bcl2_inhibitor"}),
+        ("teclistamab", {"bcma_bispecific"}),
+        ("Tecvayli", {"bcma_bispecific"}),
+        ("tec", {"bcma_bispecific"}),
+        ("Tec-Dara", {"bcma_bispecific", "anti_cd38"}),
+        ("elranatamab (Elrexfio)", {"bcma_bispecific"}),
+        ("elra", {"bcma_bispecific"}),
+        ("linvoseltamab", {"bcma_bispecific"}),
+        ("linvo", {"bcma_bispecific"}),
+        ("Talvey", {"gprc5d_directed"}),
+        ("talq", {"gprc5d_directed"}),
+        ("belantamab mafodotin", {"bcma_adc"}),
+        ("BVd", {"bcma_adc", "proteasome_inhibitor"}),
+        ("Blenrep + pomalidomide", {"bcma_adc", "imid"}),
+        ("epcoritamab", {"cd20_bispecific"}),
+        ("epcor-R2", {"cd20_bispecific", "imid", "anti_cd20"}),
+        ("glofitamab", {"cd20_bispecific"}),
+        ("glofit", {"cd20_bispecific"}),
+        ("Lunsumio", {"cd20_bispecific"}),
+        ("mosun", {"cd20_bispecific"}),
+        ("zifto", {"menin_inhibitor"}),
+        ("Komzifti", {"menin_inhibitor"}),
+        ("revu", {"menin_inhibitor"}),
+        ("revumenib", {"menin_inhibitor"}),
+        ("cilta-cel", {"bcma_car_t"}),
+        ("axi-cel", {"cd19_car_t"}),
         ("Rd", set()),  # "R" alone is ambiguous (rituximab or Revlimid): not read
         ("something new", set()),
         ("", set()),
@@ -389,6 +453,102 @@ EXAMPLE_ANSWERS = {
     "EX67": answers(
         60, "mm", {"status": "newly_diagnosed", "lenalidomide_refractory": "unknown"}, {}, UNTREATED
     ),
+    "EX101": answers(
+        58,
+        "aml",
+        {"status": "relapsed", "no_satisfactory_alternative": "yes"},
+        {"kmt2a_rearranged": "no", "npm1_mutated": "yes"},
+        treated(line("7+3", start="2025-03", end="2025-05")),
+    ),
+    "EX102": answers(
+        66,
+        "mm",
+        {"status": "refractory", "lenalidomide_refractory": "no"},
+        {},
+        treated(
+            line("VRd"),
+            line("Dara-Rd"),
+            line("KPd"),
+            line("isatuximab, pomalidomide, dexamethasone"),
+            transplants=["autologous"],
+        ),
+    ),
+    "EX103": answers(
+        64,
+        "mm",
+        {"status": "second_or_later_relapse", "lenalidomide_refractory": "yes"},
+        {},
+        treated(
+            line("VRd"),
+            line("Dara-Rd"),
+            line("KPd"),
+            line("teclistamab"),
+            transplants=["autologous"],
+        ),
+    ),
+    "EX104": answers(
+        71,
+        "mm",
+        {"status": "refractory", "lenalidomide_refractory": "yes"},
+        {"bcma_positive": "yes"},
+        treated(
+            line("VRd"),
+            line("daratumumab-lenalidomide-dexamethasone"),
+            line("KPd"),
+            line("pomalidomide and dexamethasone"),
+            line("Talvey"),
+        ),
+    ),
+    "EX105": answers(
+        59,
+        "dlbcl",
+        {"status": "second_or_later_relapse", "transplant_eligible": "unknown"},
+        {},
+        treated(line("R-CHOP"), line("R-ICE")),
+    ),
+    "EX106": answers(
+        55,
+        "hgbcl",
+        {"status": "refractory", "transplant_eligible": "unknown"},
+        {},
+        treated(line("DA-EPOCH-R"), line("R-ICE"), line("glofitamab")),
+    ),
+    "EX107": answers(63, "fl", {"status": "relapsed"}, {}, treated(line("R-bendamustine"))),
+    "EX108": answers(
+        67,
+        "pcnsl",
+        {"status": "refractory", "transplant_eligible": "unknown"},
+        {},
+        treated(line("high-dose methotrexate with rituximab")),
+    ),
+    "EX109": answers(
+        60,
+        "mm",
+        {"status": "second_or_later_relapse", "lenalidomide_refractory": "yes"},
+        {},
+        treated(line("VRd"), line("KRd")),
+    ),
+    "EX110": answers(
+        69,
+        "fl",
+        {"status": "second_or_later_relapse"},
+        {},
+        treated(line("R-CHOP"), line("R-bendamustine"), line("mosunetuzumab")),
+    ),
+    # The issue's story: four lines typed, the fourth a trial drug nobody could name a class for.
+    "EX111": answers(
+        62,
+        "mm",
+        {"status": "second_or_later_relapse", "lenalidomide_refractory": "yes"},
+        {},
+        treated(
+            line("VRd"),
+            line("daratumumab"),
+            line("KPd"),
+            line("XR-455 (trial)"),
+            transplants=["autologous"],
+        ),
+    ),
 }
 EXAMPLES = {case["id"]: case for case in read_examples()}
 ASKED_FIELDS = (
@@ -421,6 +581,7 @@ def test_an_example_cases_story_derives_its_profile(case_id):
         assert profile[field] == expected[field], field
     # A list of classes in the schema is a set; the derivation keeps it sorted.
     assert profile["prior_therapies"] == sorted(expected["prior_therapies"])
+    assert profile["unrecognised_lines"] == expected.get("unrecognised_lines", [])
     asked = RELEVANT_BIOMARKERS[answers_["diagnosis"]["disease"]]
     for key, value in profile["biomarkers"].items():
         # The intake asks only the markers that matter for the disease; others stay unknown.

@@ -1,30 +1,25 @@
-"""The public worked examples in ../shared/domain/example-cases.json (read, never copied).
+"""The worked example cases, as the project's own fixture (tests/rules/example_cases.json).
 
-CI always has shared/ beside the clone, so there a missing file is a failure. A developer's
-clone may not, and then these tests skip with the reason; set NAVIGATOR_SHARED_DIR to point
-elsewhere.
+Copied from ../shared/domain/example-cases.json (the ten products) and extended, from the
+conventions of case-schema.md, with the nine products and twelve indications of December 2026
+and one or more cases for each of them. Tests never read ../shared: a fresh clone runs them all.
+A missing or empty fixture is a failure, never a skip.
 """
 
 import json
-import os
 from pathlib import Path
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[2]
-SHARED = Path(os.environ.get("NAVIGATOR_SHARED_DIR", REPO.parent / "shared"))
-EXAMPLES = SHARED / "domain" / "example-cases.json"
+EXAMPLES = Path(__file__).resolve().parent / "example_cases.json"
 
 
 def read_examples() -> list[dict]:
-    """The example cases, or an empty list when the file is not there."""
-    return json.loads(EXAMPLES.read_text()) if EXAMPLES.exists() else []
+    """The example cases; raises if the fixture is missing or unreadable (so collection fails)."""
+    cases = json.loads(EXAMPLES.read_text(encoding="utf-8"))
+    if not cases:
+        raise AssertionError(f"{EXAMPLES} holds no cases")
+    return cases
 
 
 def load_examples() -> list[dict]:
-    """The example cases; a missing file fails the test in CI and skips it elsewhere."""
-    if not EXAMPLES.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{EXAMPLES} is missing; CI must run with shared/ beside the clone")
-        pytest.skip(f"{EXAMPLES} not found (set NAVIGATOR_SHARED_DIR to the shared/ folder)")
+    """Kept for the tests that call it at run time: the same cases as read_examples()."""
     return read_examples()

@@ -13,8 +13,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from screening.intake.ages import age_in_years
 from screening.intake.consent import CONSENT_STATEMENTS, CONSENT_VERSION, consent_text
-from screening.intake.derivation import age_in_years
 from screening.intake.forms.fields import (
     StepForm,
     clean_email_address,

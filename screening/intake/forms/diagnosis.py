@@ -13,7 +13,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from screening.intake.derivation import DISEASES, RELEVANT_BIOMARKERS
 from screening.intake.forms.fields import (
     TRI_STATE_CHOICES,
     UNKNOWN,
@@ -24,6 +23,7 @@ from screening.intake.forms.fields import (
     step_helper,
     tri_state_field,
 )
+from screening.intake.vocabulary import DISEASES, RELEVANT_BIOMARKERS
 
 DISEASE_GROUPS = [
     ("", _("Choose the diagnosis")),

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from screening.intake.derivation import status_questions
 from screening.intake.forms.fields import NO, UNKNOWN, YES, StepForm, step_helper, tri_state_field
+from screening.intake.vocabulary import status_questions
 
 STATUS_CHOICES = [
     ("newly_diagnosed", _("Recently diagnosed: not yet in remission, and it has never come back")),

@@ -47,6 +47,17 @@ LINE_CLASS_CHOICES = [
     ("inotuzumab", _("Inotuzumab ozogamicin (Besponsa)")),
     ("cd19_car_t", _("CD19 CAR-T (Kymriah, Yescarta, Breyanzi, Tecartus, Aucatzyl)")),
     ("bcma_car_t", _("BCMA CAR-T (Abecma, Carvykti)")),
+    (
+        "bcma_bispecific",
+        _("Teclistamab (Tecvayli), elranatamab (Elrexfio) or linvoseltamab (Lynozyfic)"),
+    ),
+    ("gprc5d_directed", _("Talquetamab (Talvey) or another treatment against GPRC5D")),
+    ("bcma_adc", _("Belantamab mafodotin (Blenrep)")),
+    (
+        "cd20_bispecific",
+        _("Epcoritamab (Epkinly), glofitamab (Columvi) or mosunetuzumab (Lunsumio)"),
+    ),
+    ("menin_inhibitor", _("Revumenib (Revuforj) or ziftomenib (Komzifti)")),
 ]
 
 RESPONSE_CHOICES = [
@@ -76,11 +87,28 @@ OTHER_TREATMENT_CHOICES = [
     ("car_t_unknown", _("CAR-T cell therapy, not sure which")),
     ("blinatumomab", _("Blinatumomab (Blincyto), a bispecific antibody")),
     (
-        "bispecific_other",
-        _("Another bispecific antibody (for example teclistamab, glofitamab, epcoritamab)"),
+        "bcma_bispecific",
+        _(
+            "A bispecific antibody against BCMA: teclistamab (Tecvayli), elranatamab (Elrexfio) "
+            "or linvoseltamab (Lynozyfic)"
+        ),
     ),
+    (
+        "gprc5d_directed",
+        _("Talquetamab (Talvey), or another treatment against GPRC5D, for example in a trial"),
+    ),
+    (
+        "cd20_bispecific",
+        _(
+            "A bispecific antibody against CD20: epcoritamab (Epkinly), glofitamab (Columvi) or "
+            "mosunetuzumab (Lunsumio)"
+        ),
+    ),
+    ("bispecific_other", _("Another bispecific antibody not listed here, for example in a trial")),
     ("inotuzumab", _("Inotuzumab ozogamicin (Besponsa), an antibody-drug conjugate")),
+    ("bcma_adc", _("Belantamab mafodotin (Blenrep), an antibody-drug conjugate")),
     ("adc_other", _("Another antibody-drug conjugate (for example polatuzumab, brentuximab)")),
+    ("menin_inhibitor", _("A menin inhibitor: revumenib (Revuforj) or ziftomenib (Komzifti)")),
 ]
 
 HAD_TREATMENT_CHOICES = [
@@ -105,7 +133,10 @@ AFTER_TREATMENT_STATUSES = frozenset(
 class TreatmentLineForm(forms.Form):
     name = forms.CharField(
         label=_("Name of the treatment or regimen"),
-        help_text=_("For example R-CHOP, VRd, ibrutinib, or “induction chemotherapy”."),
+        help_text=_(
+            "For example R-CHOP, VRd, ibrutinib, Tec-Dara, or “induction chemotherapy”. If "
+            "Navigator does not know the name, the coordinator will ask you about it."
+        ),
         max_length=200,
         required=False,
     )
