@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-admin bench-queue bench-intake bench-api bench-facts bench-trials clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -53,7 +53,11 @@ pytest: $(STAMP) system-packages
 test: lint check-migrations pytest
 
 bench: $(STAMP)
-	$(PY) bench/rules.py
+	$(PY) bench/rules.py $(BENCH_ARGS)
+
+# manage.py screen on 20,000 random cases: JSON in, compact JSON out (goal <= 100 us per case).
+bench-screen: $(STAMP)
+	$(PY) bench/screen.py $(BENCH_ARGS)
 
 # The coordinators' queue over 100,000 synthetic cases (var/bench/, or DATABASE_URL).
 bench-admin: $(STAMP)

@@ -1,8 +1,10 @@
 """Re-screening when the rules change: a real change of rule data, not faked results.
 
-`abecma_as_before_april_2024` swaps in the Abecma myeloma indication as it read until
-4 Apr 2024 (four or more prior lines instead of two; see the indication's notes) and the
-ruleset version computed from that data, exactly as a deploy of older rules would.
+`abecma_as_before_april_2024` deploys the rules as they stood before 4 Apr 2024: the Abecma
+myeloma indication as it read until then (four or more prior lines instead of two; see the
+indication's notes) and none of the indications approved since (Tecvayli with daratumumab,
+Blenrep, ...), with the ruleset version computed from that data, exactly as a deploy of older
+rules would.
 """
 
 import dataclasses
@@ -25,8 +27,21 @@ from tests.rules.profiles import relapsed_b_all_adult, rr_myeloma_triple_exposed
 pytestmark = pytest.mark.django_db
 
 
+APRIL_2024 = "2024-04-04"
+# A two-line, triple-exposed myeloma that is not lenalidomide-refractory, screened today.
+NEWLY_LIKELY = {
+    "abecma": ["not_eligible", "eligible"],
+    "tecvayli": ["not_eligible", "eligible"],
+    "blenrep": ["not_eligible", "eligible"],
+}
+
+
+def _in_force_before_april_2024(indication, abecma) -> bool:
+    return indication is abecma or indication.approved < APRIL_2024
+
+
 def use_abecma_rules_before_april_2024(monkeypatch) -> str:
-    """Deploy the rule data with ABE-MM as it read before 4 Apr 2024; returns its version."""
+    """Deploy the rule data as it stood before 4 Apr 2024; returns its version."""
     current = next(i for i in INDICATIONS if i.id == "ABE-MM")
     old = dataclasses.replace(
         current,
@@ -38,11 +53,22 @@ def use_abecma_rules_before_april_2024(monkeypatch) -> str:
         ),
     )
     plan = tuple(
-        (product, tuple(old if i is current else i for i in indications))
+        (
+            product,
+            tuple(
+                old if i is current else i
+                for i in indications
+                if _in_force_before_april_2024(i, current)
+            ),
+        )
         for product, indications in engine._PLAN
     )
     data = ruleset.rule_data()
-    data["indications"] = [(old if i is current else i).to_dict() for i in INDICATIONS]
+    data["indications"] = [
+        (old if i is current else i).to_dict()
+        for i in INDICATIONS
+        if _in_force_before_april_2024(i, current)
+    ]
     version = ruleset.ruleset_version(data)
     assert version != ruleset.RULESET_VERSION
     monkeypatch.setattr(engine, "_PLAN", plan)
@@ -93,16 +119,18 @@ def test_rescreening_records_each_change_and_raises_the_priority(screened_under_
     assert run.ruleset_version == screening_service.RULESET_VERSION
     assert run.trigger == "rescreen"
     assert run.verdicts["abecma"] == "eligible"
-    assert run.changes == {"abecma": ["not_eligible", "eligible"]}
+    assert run.changes == NEWLY_LIKELY
     event = CaseEvent.objects.get(case=case, kind=EventKind.RESCREENED)
     assert event.message == (
-        f"Re-screened under ruleset {run.ruleset_version}: Abecma: not eligible → likely eligible"
+        f"Re-screened under ruleset {run.ruleset_version}: Abecma: not eligible → likely "
+        "eligible; Blenrep: not eligible → likely eligible; Tecvayli: not eligible → likely "
+        "eligible"
     )
-    assert event.data["changes"] == {"abecma": ["not_eligible", "eligible"]}
+    assert event.data["changes"] == NEWLY_LIKELY
     assert case.priority == Priority.HIGH
     assert case.priority_reason == (
         "Relapsed or refractory myeloma with a product likely eligible (Myeloma, refractory "
-        "(not responding to treatment)); likely eligible: Abecma"
+        "(not responding to treatment)); likely eligible: Abecma, Tecvayli, Blenrep"
     )
     assert case.due_at <= old_due
     raised = CaseEvent.objects.filter(case=case, kind=EventKind.PRIORITISED).last()
@@ -136,7 +164,7 @@ def test_a_product_that_is_no_longer_likely_is_recorded_but_never_lowers_the_pri
 ):
     CoordinatorFactory()
     case = CaseFactory(profile=myeloma_after_two_lines())
-    screen_case(case.pk)  # today's rules: Abecma likely, priority high
+    screen_case(case.pk)  # today's rules: Abecma, Tecvayli, Blenrep likely, priority high
     case.refresh_from_db()
     assert case.priority == Priority.HIGH
     use_abecma_rules_before_april_2024(monkeypatch)
@@ -144,11 +172,11 @@ def test_a_product_that_is_no_longer_likely_is_recorded_but_never_lowers_the_pri
     result = rescreen_case(case)
 
     assert result.rescreened and not result.raised
-    assert result.changes == {"abecma": ["eligible", "not_eligible"]}
+    assert result.changes == {key: [new, old] for key, (old, new) in NEWLY_LIKELY.items()}
     case.refresh_from_db()
     assert case.priority == Priority.HIGH
     event = CaseEvent.objects.get(case=case, kind=EventKind.RESCREENED)
-    assert event.message.endswith("Abecma: likely eligible → not eligible")
+    assert event.message.endswith("Tecvayli: likely eligible → not eligible")
 
 
 def test_closed_and_unscreened_cases_are_not_rescreened(abecma_as_before_april_2024):
@@ -172,7 +200,7 @@ def test_the_rescreen_command_reports_what_it_did(screened_under_old_rules):
 def test_the_rescreen_command_rescreens_one_case_by_reference(screened_under_old_rules):
     out = StringIO()
     call_command("rescreen", "--case", screened_under_old_rules.reference.lower(), stdout=out)
-    assert out.getvalue().strip().endswith("Abecma: not eligible → likely eligible")
+    assert out.getvalue().strip().endswith("Tecvayli: not eligible → likely eligible")
 
 
 @pytest.mark.queue

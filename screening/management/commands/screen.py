@@ -5,8 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.rules.batch import CaseDocumentError, screen_cases
-from screening.rules.report import render_table
+from screening.rules.batch import CaseDocumentError, screen_document
 
 INVALID_INPUT = 2
 
@@ -22,20 +21,26 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="a JSON file, or - to read standard input")
         parser.add_argument("--format", choices=("json", "table"), default="json")
+        parser.add_argument(
+            "--indent",
+            type=int,
+            default=None,
+            metavar="N",
+            help="indent the JSON by N spaces for people to read (default: compact, one line)",
+        )
 
-    def handle(self, *args, path, format, **options):
+    def handle(self, *args, path, format, indent, **options):
+        if indent is not None and indent < 0:
+            raise CommandError("--indent must be 0 or more", returncode=INVALID_INPUT)
         document = self._read(path)
         try:
-            outputs, invalid = screen_cases(document)
+            text, invalid, count = screen_document(document, table=format == "table", indent=indent)
         except CaseDocumentError as error:
             raise CommandError(str(error), returncode=INVALID_INPUT) from None
-        if format == "table":
-            self.stdout.write(render_table(outputs))
-        else:
-            self.stdout.write(json.dumps(outputs, indent=2))
+        self.stdout.write(text)
         if invalid:
             raise CommandError(
-                f"{invalid} of {len(outputs)} case(s) invalid; see their 'errors'.",
+                f"{invalid} of {count} case(s) invalid; see their 'errors'.",
                 returncode=INVALID_INPUT,
             )
 

@@ -20,7 +20,7 @@ OPENFDA_NDC = "https://api.fda.gov/drug/ndc.json?search=packaging.package_ndc:"
 
 def _label(brand, generic, revised, set_id, checked_on, checked_in, spl_version=None):
     return Label(
-        name=f"{brand} ({generic}) US Prescribing Information",
+        name=f"{brand.upper()} ({generic}) US Prescribing Information",
         revised=revised,
         set_id=set_id,
         spl_version=spl_version,
