@@ -38,6 +38,7 @@ WHOLE = "whole"  # prior_lines, ecog: a whole number in a range
 CHOICE = "choice"  # diagnosis, disease_status: one value of a vocabulary
 CLASSES = "classes"  # prior_therapies: a set of vocabulary values (or unknown)
 YES_NO = "yes_no"  # biomarkers and flags: true / false / unknown
+LINES = "lines"  # unrecognised_lines: treatment line numbers (derived, never amended)
 
 
 @dataclass(frozen=True)
@@ -129,11 +130,21 @@ def _fields() -> dict[str, ProfileField]:
 
 
 PROFILE_FIELDS: dict[str, ProfileField] = _fields()
+# Fields the derivation writes that a coordinator does not amend: recording the treatments
+# received settles the lines the intake could not read (see apply_amendments). They count as
+# changes of the profile when the answers are derived again.
+DERIVED_FIELDS: dict[str, ProfileField] = {
+    "unrecognised_lines": ProfileField(
+        "unrecognised_lines", "Treatment lines not recognised", LINES
+    ),
+}
 
 # The rules name missing facts by their last part (`cd22_positive`), and one by a fact that
 # is not a field of its own: the relapse count is read from the disease status.
 _FIELD_OF_MISSING_FACT = {field.key: path for path, field in PROFILE_FIELDS.items()}
 _FIELD_OF_MISSING_FACT["relapse_count"] = "disease_status"
+# A treatment line the intake could not read is settled by recording the treatments received.
+_FIELD_OF_MISSING_FACT["unrecognised_lines"] = "prior_therapies"
 
 
 def field_of_missing_fact(name: str) -> str | None:
@@ -144,7 +155,7 @@ def field_of_missing_fact(name: str) -> str | None:
 
 def profile_field(path: str) -> ProfileField:
     """The field at this path; KeyError for a path the schema does not have."""
-    return PROFILE_FIELDS[path]
+    return PROFILE_FIELDS[path] if path in PROFILE_FIELDS else DERIVED_FIELDS[path]
 
 
 # --- Reading and writing by path --------------------------------------------------------------
@@ -210,7 +221,7 @@ def check_value(profile: dict, path: str, value: Any) -> list[str]:
 
 def describe_value(path: str, value: Any) -> str:
     """A value as a coordinator reads it: 'present', 'in first relapse', '0.12 %', 'unknown'."""
-    field = PROFILE_FIELDS.get(path)
+    field = PROFILE_FIELDS.get(path) or DERIVED_FIELDS.get(path)
     if value is None:
         return "unknown"
     if field is None:
@@ -223,6 +234,8 @@ def describe_value(path: str, value: Any) -> str:
         if not value:
             return "none"
         return "; ".join(field.choices.get(item, str(item)) for item in value)
+    if field.kind == LINES:
+        return ", ".join(str(number) for number in value) if value else "none"
     if field.kind == NUMBER:
         number = f"{value:g}" if isinstance(value, (int, float)) else str(value)
         if path == "age_years" and isinstance(value, (int, float)) and 0 < value < 1:
@@ -234,7 +247,7 @@ def describe_value(path: str, value: Any) -> str:
 def describe_fact(path: str, value: Any) -> str:
     """A fact as a short phrase for a sentence: 'CD22 positive', 'MRD 0.12 %',
     'disease status: in first relapse'."""
-    field = PROFILE_FIELDS.get(path)
+    field = PROFILE_FIELDS.get(path) or DERIVED_FIELDS.get(path)
     if field is not None and field.kind == YES_NO and field.yes_no_phrases and value is not None:
         return field.yes_no_phrases[0] if value else field.yes_no_phrases[1]
     if path == "mrd_percent" and value is not None:
@@ -254,13 +267,23 @@ def apply_amendments(base: dict, amendments) -> dict:
     profile = copy.deepcopy(base or {})
     for path, value in amendments:
         profile = set_value(profile, path, value)
+        if path == "prior_therapies" and profile.get("unrecognised_lines"):
+            # The coordinator recorded the whole history from a named source, so the lines the
+            # intake could not read are read now.
+            profile["unrecognised_lines"] = []
     return profile
 
 
 def changed_fields(before: dict, after: dict) -> dict[str, tuple[Any, Any]]:
-    """Path → (old, new) for every schema field whose value differs."""
-    return {
+    """Path → (old, new) for every schema field whose value differs (an absent
+    `unrecognised_lines` reads as none)."""
+    changes = {
         path: (get_value(before, path), get_value(after, path))
         for path in PROFILE_FIELDS
         if get_value(before, path) != get_value(after, path)
     }
+    for path in DERIVED_FIELDS:
+        old, new = get_value(before, path) or [], get_value(after, path) or []
+        if old != new:
+            changes[path] = (old, new)
+    return changes

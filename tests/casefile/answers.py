@@ -14,7 +14,8 @@ from tests.factories import CaseFactory
 
 # A relative filled the form for a 58-year-old with lenalidomide-refractory myeloma after three
 # lines; the third line's brand name ("Pomalyst") is one the regimen table does not know, so
-# the classes received stay unknown and Abecma and Carvykti need review.
+# that line is asked about (an earlier BCMA-directed therapy is not ruled out) and Abecma and
+# Carvykti need review, while the classes of the first two lines are known.
 MYELOMA_ANSWERS = {
     "about": {
         "submitter_role": "family",

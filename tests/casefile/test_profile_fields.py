@@ -69,3 +69,23 @@ def test_a_value_is_checked_by_the_rules_own_validation_for_that_field_only():
         "ecog: 9 is not allowed; expected an ECOG performance status: a whole number from 0 to "
         "4, or null."
     ]
+
+
+def test_recording_the_treatments_received_settles_the_lines_the_intake_could_not_read():
+    from screening.rules import screen_patient
+    from tests.rules.profiles import rr_myeloma_four_lines
+
+    base = rr_myeloma_four_lines(
+        prior_therapies=["proteasome_inhibitor", "imid", "anti_cd38"], unrecognised_lines=[4]
+    )
+    assert fields.field_of_missing_fact("unrecognised_lines") == "prior_therapies"
+    assert screen_patient(base).products["elrexfio"].verdict == "needs_review"
+
+    # The treatment summary shows line 4 was pomalidomide (an IMiD) and dexamethasone.
+    amended = fields.apply_amendments(
+        base, [("prior_therapies", ["proteasome_inhibitor", "imid", "anti_cd38"])]
+    )
+
+    assert amended["unrecognised_lines"] == []
+    assert base["unrecognised_lines"] == [4]
+    assert screen_patient(amended).products["elrexfio"].verdict == "eligible"

@@ -27,6 +27,7 @@ from tests.factories import CaseFactory, CoordinatorFactory
 pytestmark = pytest.mark.django_db
 
 FIXED_VERSION = "derive+f1xedf1xed00"
+CLASSES = ["anti_cd38", "autologous_sct", "imid", "proteasome_inhibitor"]
 CURRENT_VERSION = derivation.DERIVATION_VERSION  # before any test deploys a fix
 
 
@@ -34,7 +35,9 @@ CURRENT_VERSION = derivation.DERIVATION_VERSION  # before any test deploys a fix
 def myeloma_case():
     CoordinatorFactory()
     case = case_from_answers(myeloma_answers())
-    assert case.profile["prior_therapies"] is None  # "Pomalyst" is not in the table
+    # "Pomalyst" is not in the table: its line is asked about, the other lines are known.
+    assert case.profile["unrecognised_lines"] == [3]
+    assert case.profile["prior_therapies"] == CLASSES
     assert case.latest_run.verdicts["abecma"] == "needs_review"
     return case
 
@@ -62,21 +65,21 @@ def test_a_fix_to_the_regimen_table_reaches_an_open_case_with_a_diff(
     assert (report.checked, report.rederived, report.changed, report.failed) == (1, 1, 1, 0)
     case = Case.objects.get(pk=myeloma_case.pk)
     assert case.derivation_version == FIXED_VERSION
-    classes = ["anti_cd38", "autologous_sct", "imid", "proteasome_inhibitor"]
-    assert case.intake_profile["prior_therapies"] == classes
-    assert case.profile["prior_therapies"] == classes
+    assert case.intake_profile["prior_therapies"] == CLASSES
+    assert case.intake_profile["unrecognised_lines"] == []
+    assert case.profile["unrecognised_lines"] == []
     assert case.latest_run.trigger == "rederive"
     assert case.latest_run.derivation_version == FIXED_VERSION
     assert case.latest_run.verdicts["abecma"] == "eligible"
     derived = CaseEvent.objects.get(case=case, kind=EventKind.PROFILE_REDERIVED)
     assert derived.message.startswith(
         f"Profile derived again from the answers ({CURRENT_VERSION} → "
-        f"{FIXED_VERSION}): Treatments received: unknown → an anti-CD38 antibody;"
+        f"{FIXED_VERSION}): Treatment lines not recognised: 3 → none"
     )
     rescreened = CaseEvent.objects.filter(case=case, kind=EventKind.RESCREENED).last()
     assert rescreened.message.startswith(
         "Re-screened after the answers were derived again: Abecma: needs review → likely "
-        "eligible, because treatments received: an anti-CD38 antibody;"
+        "eligible, because treatment lines not recognised: none"
     )
     assert "Carvykti: needs review → likely eligible" in rescreened.message
 
