@@ -11,7 +11,7 @@ from screening.triage.actions import add_note
 from tests.admin.conftest import screened_case
 from tests.auth import staff_login
 from tests.factories import DocumentFactory
-from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
+from tests.rules.profiles import relapsed_b_all_adult, rr_myeloma_four_lines, third_line_dlbcl
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,20 @@ def test_it_shows_the_profile_in_plain_words(client, coordinator):
     assert "Prior lines of systemic therapy 2" in page
     assert "CD19 expression unknown" in page
     assert "Candidate for autologous stem cell transplant yes" in page
+
+
+def test_it_lists_the_treatment_lines_the_intake_could_not_read(client, coordinator):
+    profile = rr_myeloma_four_lines(
+        prior_therapies=["proteasome_inhibitor", "imid", "anti_cd38", "bcma_bispecific"],
+        unrecognised_lines=[4],
+    )
+    case = screened_case(profile=profile, assigned_to=coordinator)
+    staff_login(client, coordinator)
+    page = text_of(case_page(client, case))
+
+    assert "Treatments received" in page
+    assert "a BCMA bispecific antibody (teclistamab, elranatamab, linvoseltamab)" in page
+    assert "Treatment lines not recognised 4: ask what was given" in page
 
 
 def test_it_shows_the_screening_table_criterion_by_criterion_with_citations(client, coordinator):

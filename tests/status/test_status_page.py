@@ -9,7 +9,7 @@ from screening.core.workflow import move_case
 from screening.models import CaseEvent, CaseStatus, EventKind, Note, Outcome
 from screening.pipeline.runs import store_screening_run
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from tests.rules.profiles import relapsed_b_all_adult, third_line_dlbcl
+from tests.rules.profiles import relapsed_b_all_adult, rr_myeloma_four_lines, third_line_dlbcl
 from tests.status.conftest import make_patient
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +109,19 @@ def test_a_product_needing_review_lists_each_missing_fact_and_the_document_that_
     review = text.split("Needs review: some facts are missing")[1].split("What has happened")[0]
     assert "CD19" in review
     assert "flow cytometry or immunohistochemistry report" in review
+
+
+def test_a_treatment_line_navigator_did_not_recognise_is_asked_about_by_its_number(client):
+    """The issue's story: four lines typed, the fourth unknown to Navigator. The page asks about
+    that line, never that the whole treatment history is missing."""
+    profile = rr_myeloma_four_lines(unrecognised_lines=[4])
+    person = make_patient(profile=profile, disease="mm")
+    store_screening_run(person.case)
+    text = client.get(person.url).text
+    review = text.split("Needs review: some facts are missing")[1].split("What has happened")[0]
+    assert "the drugs given in treatment line 4" in review
+    assert "treatment summary or medication history naming the drugs of that line" in review
+    assert "prior treatments received" not in review
 
 
 def test_a_lymphoma_case_shows_its_own_products(client):
