@@ -14,8 +14,7 @@ import json
 
 from .catalogue import Indication
 from .cautions import ALL_CAUTIONS
-from .criteria import NOT_MET, Criterion
-from .engine import _GATE, _PLAN
+from .criteria import Criterion
 from .results import IndicationResult, ProductResult, ScreeningResult
 
 _string = json.encoder.encode_basestring_ascii  # what json.dumps uses for str (ensure_ascii)
@@ -107,31 +106,22 @@ def _product_json(result: ProductResult) -> str:
     )
 
 
-# A product whose every indication fails on the diagnosis is not eligible with nothing missing
-# and no caution whatever else is known: its text depends on the diagnosis alone.
-_EXCLUDED = {
-    diagnosis: frozenset(
-        product.key
-        for product, indications in _PLAN
-        if all(gates[indication.id] == NOT_MET for indication in indications)
-    )
-    for diagnosis, gates in _GATE.items()
-}
-_EXCLUDED_JSON: dict[tuple[str, str | None], str] = {}
+# A product whose every indication fails on the diagnosis is one shared result per diagnosis
+# (engine._ruled_out), so its text is encoded once per diagnosis too.
+_SHARED_JSON: dict[tuple[str, str | None], tuple[ProductResult, str]] = {}
 
 
-def _entry(key: str, product: ProductResult, excluded: frozenset) -> str:
-    if key not in excluded:
+def _entry(key: str, product: ProductResult) -> str:
+    if not product.shared:
         return _string(key) + ":" + _product_json(product)
     cache_key = (key, product.profile.diagnosis)
-    text = _EXCLUDED_JSON.get(cache_key)
-    if text is None:
-        text = _EXCLUDED_JSON[cache_key] = _string(key) + ":" + _product_json(product)
-    return text
+    hit = _SHARED_JSON.get(cache_key)
+    if hit is None or hit[0] is not product:
+        hit = _SHARED_JSON[cache_key] = (product, _string(key) + ":" + _product_json(product))
+    return hit[1]
 
 
 def result_json(result: ScreeningResult) -> str:
     """The compact JSON of `result.to_dict()`, byte for byte."""
-    excluded = _EXCLUDED[result.profile.diagnosis]
-    products = ",".join(_entry(key, product, excluded) for key, product in result.products.items())
+    products = ",".join(_entry(key, product) for key, product in result.products.items())
     return f'{{"ruleset":{_string(result.ruleset)},"results":{{{products}}}}}'

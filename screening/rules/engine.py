@@ -64,19 +64,68 @@ def _screen_indication(indication: Indication, gate_outcome: str, p: Profile) ->
     return IndicationResult(indication, verdict, tuple(outcomes), p)
 
 
+def _diagnosis_profile(diagnosis: str | None) -> Profile:
+    """A profile that knows only the diagnosis: all a result ruled out by it ever reads."""
+    profile = _DIAGNOSIS_PROFILES.get(diagnosis)
+    if profile is None:
+        fields = dict.fromkeys(Profile.__dataclass_fields__)
+        fields.update(diagnosis=diagnosis, unrecognised_lines=())
+        profile = _DIAGNOSIS_PROFILES[diagnosis] = Profile(**fields)
+    return profile
+
+
+_DIAGNOSIS_PROFILES: dict[str | None, Profile] = {}
+# Results that depend on the diagnosis alone, made once and shared (read-only) by every screening
+# with that diagnosis: an indication whose diagnosis is not covered, and a product none of whose
+# indications covers it. Each entry remembers what it was made from, so a different plan (a
+# test deploying older rules) never reuses it.
+_GATE_FAILED: dict[tuple[str, str | None], IndicationResult] = {}
+_RULED_OUT: dict[tuple[str, str | None], tuple[tuple[Indication, ...], ProductResult]] = {}
+
+
+def _gate_failed(indication: Indication, diagnosis: str | None) -> IndicationResult:
+    key = (indication.id, diagnosis)
+    result = _GATE_FAILED.get(key)
+    if result is None or result.indication is not indication:
+        result = _GATE_FAILED[key] = IndicationResult(
+            indication,
+            NOT_ELIGIBLE,
+            ((indication.criteria[0], NOT_MET),),
+            _diagnosis_profile(diagnosis),
+        )
+    return result
+
+
+def _ruled_out(product, indications: tuple[Indication, ...], diagnosis: str | None):
+    key = (product.key, diagnosis)
+    hit = _RULED_OUT.get(key)
+    if hit is None or hit[0] is not indications:
+        result = ProductResult(
+            product,
+            NOT_ELIGIBLE,
+            tuple(_gate_failed(indication, diagnosis) for indication in indications),
+            _diagnosis_profile(diagnosis),
+            shared=True,
+        )
+        hit = _RULED_OUT[key] = (indications, result)
+    return hit[1]
+
+
 def screen(p: Profile) -> ScreeningResult:
     """Screen a validated profile against every product's current indications."""
-    gates = _GATE[p.diagnosis]
+    diagnosis = p.diagnosis
+    gates = _GATE[diagnosis]
     products = {}
     for product, indications in _PLAN:
+        if all(gates[indication.id] == NOT_MET for indication in indications):
+            products[product.key] = _ruled_out(product, indications, diagnosis)
+            continue
         results = []
         best = NOT_ELIGIBLE
         for indication in indications:
             gate_outcome = gates[indication.id]
             if gate_outcome == NOT_MET:
-                result = IndicationResult(
-                    indication, NOT_ELIGIBLE, ((indication.criteria[0], NOT_MET),), p
-                )
+                result = _gate_failed(indication, diagnosis)
             else:
                 result = _screen_indication(indication, gate_outcome, p)
                 if _RANK[result.verdict] < _RANK[best]:

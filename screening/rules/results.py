@@ -96,6 +96,9 @@ class ProductResult:
     verdict: str
     indications: tuple[IndicationResult, ...]
     profile: Profile
+    # True for a result the engine made once for a diagnosis and shares between screenings (a
+    # product none of whose indications covers the diagnosis): never change it.
+    shared: bool = False
 
     @property
     def key(self) -> str:

@@ -112,3 +112,21 @@ def test_the_table_format_is_readable_and_carries_the_notice():
     assert "Besponsa   needs review     BES-ALL" in done.stdout
     assert "missing: CD22 expression (flow cytometry report)" in done.stdout
     assert "It is not medical advice" in done.stdout
+
+
+def test_the_default_output_is_compact_json_and_indent_is_for_people():
+    case = {"id": "C1", "patient": make_patient(diagnosis="mm", disease_status="refractory")}
+    compact = run_screen("-", stdin=json.dumps(case))
+    indented = run_screen("-", "--indent", "2", stdin=json.dumps(case))
+
+    assert compact.returncode == indented.returncode == 0
+    assert compact.stdout.count("\n") == 1  # one line, and the final newline
+    assert '": ' not in compact.stdout and '", "' not in compact.stdout
+    assert indented.stdout.startswith('[\n  {\n    "id": "C1"')
+    assert json.loads(compact.stdout) == json.loads(indented.stdout)
+
+
+def test_a_negative_indent_is_refused_with_a_clear_message():
+    done = run_screen("-", "--indent", "-1", stdin="[]")
+    assert done.returncode == 2
+    assert "--indent must be 0 or more" in done.stderr
