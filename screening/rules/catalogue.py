@@ -60,6 +60,16 @@ class ResponseFact:
     evidence: str
 
 
+def recalled(trial: str, population: str, result: str) -> ResponseFact:
+    """A headline figure recalled from the pivotal trial, to check against section 14."""
+    return ResponseFact(trial, population, result, RECALLED)
+
+
+def verified(trial: str, population: str, result: str) -> ResponseFact:
+    """A headline figure seen in a stored source."""
+    return ResponseFact(trial, population, result, VERIFIED)
+
+
 @dataclass(frozen=True, slots=True)
 class Product:
     key: str

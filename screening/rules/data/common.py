@@ -90,15 +90,16 @@ def received(therapy: str, label: str) -> Received:
     return Received(therapy, label, basis="label; C4")
 
 
+RR_MYELOMA = (MYELOMA, ADULT, RELAPSED_REFRACTORY)
 FOUR_LINE_MYELOMA = (
-    MYELOMA,
-    ADULT,
-    RELAPSED_REFRACTORY,
+    *RR_MYELOMA,
     LinesAtLeast(4, "who have received at least four prior lines of therapy", basis="label; C16"),
     Received(PI, "including a proteasome inhibitor", basis="label; C16"),
     Received(IMID, "an immunomodulatory agent", basis="label; C16"),
     Received(ANTI_CD38, "and an anti-CD38 monoclonal antibody", basis="label; C16"),
 )
+
+RR_FL_AFTER_TWO_LINES = (FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC)
 
 # --- wording shared by several labels -------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from .common import (
     FOLLICULAR,
     NO_PRIOR_CD20_BISPECIFIC,
     RELAPSED_REFRACTORY,
+    RR_FL_AFTER_TWO_LINES,
     SECOND_LINE,
     TWO_LINES_SYSTEMIC,
     TWO_PRIOR_LINES,
@@ -53,6 +54,28 @@ LBCL_LISTED_BREYANZI = DiagnosisIn(
     basis="label; C10; C11",
 )
 UPDATE_DOC = "shared/domain/indications-update-2026-12.md"
+CD20_BISPECIFIC_THIRD_LINE = (
+    ADULT,
+    RELAPSED_REFRACTORY,
+    TWO_LINES_SYSTEMIC,
+    NO_PRIOR_CD20_BISPECIFIC,
+)
+
+
+def _car_t_fl(id, product, section, approved):
+    """Kymriah's and Yescarta's follicular lymphoma indications share their wording."""
+    return Indication(
+        id=id,
+        product=product,
+        wording=FL_AFTER_TWO_LINES,
+        section=section,
+        approved=approved,
+        approval_type="accelerated (conversion not confirmed)",
+        target="CD19",
+        criteria=(*RR_FL_AFTER_TWO_LINES, *CD19_CAR_T_CHECKS),
+        notes=WORDING_NOT_CONFIRMED,
+    )
+
 
 LYMPHOMA_INDICATIONS = (
     Indication(
@@ -86,17 +109,7 @@ LYMPHOMA_INDICATIONS = (
             *CD19_CAR_T_CHECKS,
         ),
     ),
-    Indication(
-        id="KYM-FL",
-        product=kym,
-        wording=FL_AFTER_TWO_LINES,
-        section="1.3",
-        approved="2022-05-27",
-        approval_type="accelerated (conversion not confirmed)",
-        target="CD19",
-        criteria=(FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC, *CD19_CAR_T_CHECKS),
-        notes=WORDING_NOT_CONFIRMED,
-    ),
+    _car_t_fl("KYM-FL", kym, "1.3", "2022-05-27"),
     Indication(
         id="YES-LBCL-2L",
         product=yes,
@@ -163,17 +176,7 @@ LYMPHOMA_INDICATIONS = (
         ),
         notes="PCNSL Limitation of Use removed 6 Feb 2026; the new wording was not seen.",
     ),
-    Indication(
-        id="YES-FL",
-        product=yes,
-        wording=FL_AFTER_TWO_LINES,
-        section="1.2",
-        approved="2021-03-05",
-        approval_type="accelerated (conversion not confirmed)",
-        target="CD19",
-        criteria=(FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC, *CD19_CAR_T_CHECKS),
-        notes=WORDING_NOT_CONFIRMED,
-    ),
+    _car_t_fl("YES-FL", yes, "1.2", "2021-03-05"),
     Indication(
         id="BRE-LBCL-2L",
         product=bre,
@@ -269,7 +272,7 @@ LYMPHOMA_INDICATIONS = (
         approved="2024-05-15",
         approval_type="regular (accelerated-approval statement removed Feb 2026)",
         target="CD19",
-        criteria=(FOLLICULAR, ADULT, RELAPSED_REFRACTORY, TWO_LINES_SYSTEMIC, *CD19_CAR_T_CHECKS),
+        criteria=(*RR_FL_AFTER_TWO_LINES, *CD19_CAR_T_CHECKS),
         evidence=INFERRED,
         notes=(
             "That section 1.3 is FL is inferred: the sections follow approval order (1.2 CLL "
@@ -362,17 +365,10 @@ LYMPHOMA_INDICATIONS = (
                 "DLBCL, not otherwise specified, including DLBCL arising from indolent lymphoma, "
                 "and high-grade B-cell lymphoma",
                 {"dlbcl", "hgbcl"},
-                review={
-                    "pmbcl": NOT_LISTED_FOR_BISPECIFIC,
-                    "lbcl_other": NOT_LISTED_FOR_BISPECIFIC,
-                    "pcnsl": NOT_LISTED_FOR_BISPECIFIC,
-                },
+                review=dict.fromkeys(("pmbcl", "lbcl_other", "pcnsl"), NOT_LISTED_FOR_BISPECIFIC),
                 basis="label; C17",
             ),
-            ADULT,
-            RELAPSED_REFRACTORY,
-            TWO_LINES_SYSTEMIC,
-            NO_PRIOR_CD20_BISPECIFIC,
+            *CD20_BISPECIFIC_THIRD_LINE,
         ),
         sources=(
             "Approval day confirmed: openFDA NDC 82705-002 (EPKINLY, Genmab) marketing start "
@@ -387,13 +383,7 @@ LYMPHOMA_INDICATIONS = (
         approved="2024-06-26",
         approval_type="regular (accelerated in 2024, converted 18 Nov 2025)",
         target="CD20",
-        criteria=(
-            FOLLICULAR,
-            ADULT,
-            RELAPSED_REFRACTORY,
-            TWO_LINES_SYSTEMIC,
-            NO_PRIOR_CD20_BISPECIFIC,
-        ),
+        criteria=(*RR_FL_AFTER_TWO_LINES, NO_PRIOR_CD20_BISPECIFIC),
         sources=(
             "Drugs@FDA BLA 761324 S003 (efficacy, orphan) approved 2024-06-26 (openFDA); "
             f"conversion 18 Nov 2025: {UPDATE_DOC} [V] (targetedonc.com, onclive).",
@@ -432,18 +422,12 @@ LYMPHOMA_INDICATIONS = (
             DiagnosisIn(
                 "DLBCL, not otherwise specified, or LBCL arising from follicular lymphoma",
                 {"dlbcl"},
-                review={
-                    "hgbcl": NOT_LISTED_FOR_BISPECIFIC,
-                    "pmbcl": NOT_LISTED_FOR_BISPECIFIC,
-                    "lbcl_other": NOT_LISTED_FOR_BISPECIFIC,
-                    "pcnsl": NOT_LISTED_FOR_BISPECIFIC,
-                },
+                review=dict.fromkeys(
+                    ("hgbcl", "pmbcl", "lbcl_other", "pcnsl"), NOT_LISTED_FOR_BISPECIFIC
+                ),
                 basis="label; C17",
             ),
-            ADULT,
-            RELAPSED_REFRACTORY,
-            TWO_LINES_SYSTEMIC,
-            NO_PRIOR_CD20_BISPECIFIC,
+            *CD20_BISPECIFIC_THIRD_LINE,
         ),
         notes="The combination with gemcitabine and oxaliplatin (GemOx) was not approved.",
         sources=(
@@ -460,13 +444,7 @@ LYMPHOMA_INDICATIONS = (
         approved="2022-12-22",
         approval_type="accelerated (conversion not confirmed)",
         target="CD20",
-        criteria=(
-            FOLLICULAR,
-            ADULT,
-            RELAPSED_REFRACTORY,
-            TWO_LINES_SYSTEMIC,
-            NO_PRIOR_CD20_BISPECIFIC,
-        ),
+        criteria=(*RR_FL_AFTER_TWO_LINES, NO_PRIOR_CD20_BISPECIFIC),
         sources=(f"Approval 22 Dec 2022: {UPDATE_DOC} [V] (gene.com).",),
     ),
 )

@@ -8,16 +8,14 @@ indications read C16; only Carvykti needs lenalidomide refractoriness.
 from ..catalogue import Indication
 from ..criteria import FactIs, LinesAtLeast
 from .common import (
-    ADULT,
     ANTI_CD38,
     BCMA_CHECKS,
     FOUR_LINE_MYELOMA,
     FOUR_LINE_MYELOMA_WORDING,
     IMID,
-    MYELOMA,
     NO_PRIOR_GPRC5D,
     PI,
-    RELAPSED_REFRACTORY,
+    RR_MYELOMA,
     received,
 )
 from .products import PRODUCTS
@@ -31,6 +29,23 @@ tcv, elr, lyn, tal, ble = (
     PRODUCTS["blenrep"],
 )
 UPDATE_DOC = "shared/domain/indications-update-2026-12.md"
+
+
+def _four_line(id, product, approved, approval_type, target, checks, *, sources, notes=""):
+    """A four-line indication (C16): the same wording and classes, the product's own checks."""
+    return Indication(
+        id=id,
+        product=product,
+        wording=FOUR_LINE_MYELOMA_WORDING,
+        section="1",
+        approved=approved,
+        approval_type=approval_type,
+        target=target,
+        criteria=(*FOUR_LINE_MYELOMA, *checks),
+        notes=notes,
+        sources=sources,
+    )
+
 
 MYELOMA_INDICATIONS = (
     # --- Abecma / Carvykti (C15 now also counts an earlier BCMA bispecific or ADC) ---------------
@@ -47,9 +62,7 @@ MYELOMA_INDICATIONS = (
         approval_type="regular",
         target="BCMA",
         criteria=(
-            MYELOMA,
-            ADULT,
-            RELAPSED_REFRACTORY,
+            *RR_MYELOMA,
             LinesAtLeast(2, "after two or more prior lines of therapy", basis="label; C3"),
             received(IMID, "including an immunomodulatory agent"),
             received(PI, "a proteasome inhibitor"),
@@ -71,9 +84,7 @@ MYELOMA_INDICATIONS = (
         approval_type="regular",
         target="BCMA",
         criteria=(
-            MYELOMA,
-            ADULT,
-            RELAPSED_REFRACTORY,
+            *RR_MYELOMA,
             LinesAtLeast(1, "at least 1 prior line of therapy", basis="label; C3"),
             received(PI, "including a proteasome inhibitor"),
             received(IMID, "and an immunomodulatory agent"),
@@ -105,9 +116,7 @@ MYELOMA_INDICATIONS = (
         target="BCMA",
         partners=("daratumumab and hyaluronidase (Darzalex Faspro)",),
         criteria=(
-            MYELOMA,
-            ADULT,
-            RELAPSED_REFRACTORY,
+            *RR_MYELOMA,
             LinesAtLeast(1, "at least one prior line of therapy", basis="label; C3"),
             received(PI, "including a proteasome inhibitor"),
             received(IMID, "and an immunomodulatory agent"),
@@ -119,15 +128,13 @@ MYELOMA_INDICATIONS = (
             "(pharmaceutical-business-review.com, pharmacally.com; MajesTEC-3).",
         ),
     ),
-    Indication(
-        id="TCV-MM-4L",
-        product=tcv,
-        wording=FOUR_LINE_MYELOMA_WORDING,
-        section="1",
-        approved="2022-10-25",
-        approval_type="accelerated (conversion not confirmed)",
-        target="BCMA",
-        criteria=(*FOUR_LINE_MYELOMA, *BCMA_CHECKS),
+    _four_line(
+        "TCV-MM-4L",
+        tcv,
+        "2022-10-25",
+        "accelerated (conversion not confirmed)",
+        "BCMA",
+        BCMA_CHECKS,
         sources=(
             "Approval date confirmed: openFDA NDC 57894-449 (TECVAYLI 10 mg/mL, Janssen) "
             "marketing start 2022-10-25; NDC 63552-198 (teclistamab 90 mg/mL) 25-OCT-22.",
@@ -136,44 +143,38 @@ MYELOMA_INDICATIONS = (
         ),
     ),
     # --- Elrexfio, Lynozyfic, Talvey (C16) ---------------------------------------------------
-    Indication(
-        id="ELR-MM",
-        product=elr,
-        wording=FOUR_LINE_MYELOMA_WORDING,
-        section="1",
-        approved="2023-08-14",
-        approval_type="accelerated",
-        target="BCMA",
-        criteria=(*FOUR_LINE_MYELOMA, *BCMA_CHECKS),
+    _four_line(
+        "ELR-MM",
+        elr,
+        "2023-08-14",
+        "accelerated",
+        "BCMA",
+        BCMA_CHECKS,
         sources=(
             "Approval day confirmed: FDA notice 'FDA grants accelerated approval to "
             "elranatamab-bcmm for multiple myeloma' (On August 14, 2023 ...), reprinted by ONS "
             "Voice; openFDA NDC 0069-4494 marketing start 2023-08-15.",
         ),
     ),
-    Indication(
-        id="LYN-MM",
-        product=lyn,
-        wording=FOUR_LINE_MYELOMA_WORDING,
-        section="1",
-        approved="2025-07-02",
-        approval_type="accelerated",
-        target="BCMA",
-        criteria=(*FOUR_LINE_MYELOMA, *BCMA_CHECKS),
+    _four_line(
+        "LYN-MM",
+        lyn,
+        "2025-07-02",
+        "accelerated",
+        "BCMA",
+        BCMA_CHECKS,
         sources=(
             "Drugs@FDA BLA 761400 (openFDA): original approval 2025-07-02, label 2025-07-08; "
             f"wording and accelerated approval: {UPDATE_DOC} [V] (curetoday.com, ajmc.com).",
         ),
     ),
-    Indication(
-        id="TAL-MM",
-        product=tal,
-        wording=FOUR_LINE_MYELOMA_WORDING,
-        section="1",
-        approved="2023-08-09",
-        approval_type="accelerated",
-        target="GPRC5D",
-        criteria=(*FOUR_LINE_MYELOMA, NO_PRIOR_GPRC5D),
+    _four_line(
+        "TAL-MM",
+        tal,
+        "2023-08-09",
+        "accelerated",
+        "GPRC5D",
+        (NO_PRIOR_GPRC5D,),
         notes="No profile field records GPRC5D expression, so C6 does not apply.",
         sources=(
             f"Approval 9 Aug 2023: {UPDATE_DOC} [V] (ahdbonline.com); accelerated approval and "
@@ -195,9 +196,7 @@ MYELOMA_INDICATIONS = (
         target="BCMA",
         partners=("bortezomib", "dexamethasone"),
         criteria=(
-            MYELOMA,
-            ADULT,
-            RELAPSED_REFRACTORY,
+            *RR_MYELOMA,
             LinesAtLeast(2, "at least two prior lines of therapy", basis="label; C3"),
             received(PI, "including a proteasome inhibitor"),
             received(IMID, "and an immunomodulatory agent"),

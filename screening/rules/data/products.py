@@ -5,7 +5,7 @@ for the education panel only and carry their evidence mark: "R" means recalled f
 published pivotal trial, to be checked against the label's section 14 before it is quoted.
 """
 
-from ..catalogue import RECALLED, Product, ResponseFact
+from ..catalogue import Product, recalled
 from ..vocabulary import PRODUCT_KEYS
 from .labels import LABELS
 from .products_added import ADDED_PRODUCTS
@@ -13,10 +13,6 @@ from .products_added import ADDED_PRODUCTS
 # The labels' "as of" date: the newest label change the rule data reflects (Tecvayli with
 # daratumumab, 6 Mar 2026).
 LABELS_AS_OF = "2026-03-06"
-
-
-def _r(trial: str, population: str, result: str) -> ResponseFact:
-    return ResponseFact(trial, population, result, RECALLED)
 
 
 CAR_T = "autologous CAR-T cell therapy"
@@ -40,17 +36,17 @@ _FIRST_TEN = {
             labelled_for="B-ALL up to age 25, LBCL, FL",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "ELIANA",
                     "children and young adults with r/r B-ALL",
                     "overall remission rate above 80%",
                 ),
-                _r(
+                recalled(
                     "JULIET",
                     "adults with r/r LBCL after 2+ lines",
                     "overall response about 50%, complete response about 32%",
                 ),
-                _r(
+                recalled(
                     "ELARA",
                     "adults with r/r FL after 2+ lines",
                     "overall response about 86%, complete response about 68%",
@@ -69,17 +65,19 @@ _FIRST_TEN = {
             labelled_for="LBCL, FL",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "ZUMA-1",
                     "adults with r/r LBCL after 2+ lines",
                     "overall response about 72%, complete response about 51%",
                 ),
-                _r(
+                recalled(
                     "ZUMA-7",
                     "adults with LBCL refractory or relapsed within 12 months of first line",
                     "median event-free survival 8.3 months versus 2.0 with standard care",
                 ),
-                _r("ZUMA-5", "adults with r/r FL after 2+ lines", "overall response about 91%"),
+                recalled(
+                    "ZUMA-5", "adults with r/r FL after 2+ lines", "overall response about 91%"
+                ),
             ),
         ),
         Product(
@@ -94,17 +92,17 @@ _FIRST_TEN = {
             labelled_for="LBCL, CLL/SLL, FL, MCL, MZL",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "TRANSCEND NHL 001",
                     "adults with r/r LBCL after 2+ lines",
                     "overall response about 73%, complete response about 54%",
                 ),
-                _r(
+                recalled(
                     "TRANSFORM",
                     "adults with LBCL refractory or relapsed within 12 months of first line",
                     "median event-free survival 10.1 months versus 2.3 with standard care",
                 ),
-                _r(
+                recalled(
                     "TRANSCEND CLL 004",
                     "adults with r/r CLL/SLL after a BTK and a BCL-2 inhibitor",
                     "complete response about 20%",
@@ -123,12 +121,12 @@ _FIRST_TEN = {
             labelled_for="multiple myeloma",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "KarMMa",
                     "adults with r/r myeloma after 4+ lines",
                     "overall response about 72%, complete response about 28%",
                 ),
-                _r(
+                recalled(
                     "KarMMa-3",
                     "adults with r/r myeloma after 2-4 lines",
                     "median progression-free survival 13.3 months versus 4.4 with standard "
@@ -148,12 +146,12 @@ _FIRST_TEN = {
             labelled_for="multiple myeloma",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "CARTITUDE-1",
                     "adults with r/r myeloma after 3+ lines",
                     "overall response about 98%",
                 ),
-                _r(
+                recalled(
                     "CARTITUDE-4",
                     "adults with lenalidomide-refractory myeloma after 1-3 lines",
                     "risk of progression or death cut by about 74% versus standard regimens",
@@ -172,12 +170,12 @@ _FIRST_TEN = {
             labelled_for="MCL, adult B-ALL",
             rems=REMS_REMOVED,
             response_data=(
-                _r(
+                recalled(
                     "ZUMA-2",
                     "adults with r/r mantle cell lymphoma",
                     "overall response about 87%, complete response about 62%",
                 ),
-                _r(
+                recalled(
                     "ZUMA-3",
                     "adults with r/r B-ALL",
                     "complete remission (with or without full blood count recovery) about 71%",
@@ -196,7 +194,7 @@ _FIRST_TEN = {
             labelled_for="CD22+ B-ALL",
             rems="",
             response_data=(
-                _r(
+                recalled(
                     "INO-VATE",
                     "adults with r/r B-ALL",
                     "complete remission about 81% versus 29% with standard chemotherapy",
@@ -215,12 +213,12 @@ _FIRST_TEN = {
             labelled_for="KMT2A-translocated acute leukemia, NPM1-mutated AML",
             rems="",
             response_data=(
-                _r(
+                recalled(
                     "AUGMENT-101",
                     "r/r KMT2A-translocated acute leukemia",
                     "complete remission (full or partial count recovery) about 21%",
                 ),
-                _r(
+                recalled(
                     "AUGMENT-101",
                     "r/r NPM1-mutated AML",
                     "complete remission (full or partial count recovery) about 23%",
@@ -239,17 +237,17 @@ _FIRST_TEN = {
             labelled_for="CD19+ B-ALL",
             rems="",
             response_data=(
-                _r(
+                recalled(
                     "TOWER",
                     "adults with r/r Ph-negative B-ALL",
                     "median overall survival 7.7 months versus 4.0 with chemotherapy",
                 ),
-                _r(
+                recalled(
                     "BLAST",
                     "B-ALL in remission with MRD",
                     "complete MRD response about 78% after one cycle",
                 ),
-                _r(
+                recalled(
                     "E1910",
                     "adults with MRD-negative Ph-negative B-ALL in consolidation",
                     "3-year overall survival about 85% versus 68% with chemotherapy alone",
@@ -268,7 +266,7 @@ _FIRST_TEN = {
             labelled_for="adult B-ALL",
             rems="none: approved without a REMS",
             response_data=(
-                _r(
+                recalled(
                     "FELIX",
                     "adults with r/r B-ALL",
                     "complete remission (with or without full count recovery) about 63%",

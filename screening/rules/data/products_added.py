@@ -6,17 +6,8 @@ are for the education panel only ("V" seen in a stored source, "R" recalled from
 trial and to be checked against the label's section 14 before it is quoted).
 """
 
-from ..catalogue import RECALLED, VERIFIED, Product, ResponseFact
+from ..catalogue import Product, recalled, verified
 from .labels import LABELS
-
-
-def _r(trial: str, population: str, result: str) -> ResponseFact:
-    return ResponseFact(trial, population, result, RECALLED)
-
-
-def _v(trial: str, population: str, result: str) -> ResponseFact:
-    return ResponseFact(trial, population, result, VERIFIED)
-
 
 BISPECIFIC = "bispecific T-cell engaging antibody"
 # The shared REMS of the two Johnson & Johnson bispecifics (wikidoc's label summary of Tecvayli;
@@ -37,7 +28,7 @@ ADDED_PRODUCTS = {
             label=LABELS["komzifti"],
             labelled_for="NPM1-mutated AML in adults",
             response_data=(
-                _v(
+                verified(
                     "KOMET-001",
                     "adults with r/r NPM1-mutated AML",
                     "complete remission (full or partial count recovery) about 21%, lasting a "
@@ -57,12 +48,12 @@ ADDED_PRODUCTS = {
             labelled_for="multiple myeloma",
             rems=JNJ_REMS,
             response_data=(
-                _r(
+                recalled(
                     "MajesTEC-1",
                     "adults with r/r myeloma after 3+ lines",
                     "overall response about 63%",
                 ),
-                _r(
+                recalled(
                     "MajesTEC-3",
                     "adults with r/r myeloma after 1-3 lines (with daratumumab)",
                     "longer progression-free survival than daratumumab-based standard regimens",
@@ -80,7 +71,7 @@ ADDED_PRODUCTS = {
             label=LABELS["elrexfio"],
             labelled_for="multiple myeloma",
             response_data=(
-                _v(
+                verified(
                     "MagnetisMM-3",
                     "adults with r/r myeloma after 4+ lines, no earlier BCMA-directed therapy",
                     "overall response about 58%",
@@ -99,7 +90,7 @@ ADDED_PRODUCTS = {
             labelled_for="multiple myeloma",
             rems=JNJ_REMS,
             response_data=(
-                _r(
+                recalled(
                     "MonumenTAL-1",
                     "adults with r/r myeloma after 4+ lines",
                     "overall response about 73% (weekly dosing)",
@@ -117,7 +108,7 @@ ADDED_PRODUCTS = {
             label=LABELS["lynozyfic"],
             labelled_for="multiple myeloma",
             response_data=(
-                _r(
+                recalled(
                     "LINKER-MM1",
                     "adults with r/r myeloma after 4+ lines",
                     "overall response about 70%",
@@ -135,12 +126,12 @@ ADDED_PRODUCTS = {
             label=LABELS["epkinly"],
             labelled_for="DLBCL, high-grade B-cell lymphoma, FL",
             response_data=(
-                _r(
+                recalled(
                     "EPCORE NHL-1",
                     "adults with r/r LBCL after 2+ lines",
                     "overall response about 61%, complete response about 38%",
                 ),
-                _r(
+                recalled(
                     "EPCORE NHL-1",
                     "adults with r/r FL after 2+ lines",
                     "overall response about 82%",
@@ -158,7 +149,7 @@ ADDED_PRODUCTS = {
             label=LABELS["columvi"],
             labelled_for="DLBCL, LBCL arising from FL",
             response_data=(
-                _r(
+                recalled(
                     "NP30179",
                     "adults with r/r LBCL after 2+ lines",
                     "overall response about 56%, complete response about 43%",
@@ -176,7 +167,7 @@ ADDED_PRODUCTS = {
             label=LABELS["lunsumio"],
             labelled_for="FL",
             response_data=(
-                _r(
+                recalled(
                     "GO29781",
                     "adults with r/r FL after 2+ lines",
                     "overall response about 80%, complete response about 60%",
@@ -194,7 +185,7 @@ ADDED_PRODUCTS = {
             label=LABELS["blenrep"],
             labelled_for="multiple myeloma",
             response_data=(
-                _r(
+                recalled(
                     "DREAMM-7",
                     "adults with r/r myeloma after 1+ line (with bortezomib and dexamethasone)",
                     "longer progression-free survival than daratumumab, bortezomib and "
