@@ -7,6 +7,7 @@ typo in a batch never hides the other results.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from .encode import result_json
@@ -63,30 +64,41 @@ def screen_cases(document: Any) -> tuple[list[dict[str, Any]], int]:
     return outputs, sum(1 for output in outputs if "errors" in output)
 
 
-def screen_cases_json(document: Any) -> tuple[str, int]:
-    """The same outputs as `screen_cases`, as compact JSON text (the CLI's fast path)."""
-    parts = []
+def write_cases_json(document: Any, write: Callable[[str], Any]) -> tuple[int, int]:
+    """Screen every case and write the compact JSON of `screen_cases`' outputs, case by case,
+    through `write` (so 20,000 cases never sit in memory as one string). Returns the invalid
+    count and the case count."""
+    cases = _cases(document)
     invalid = 0
-    for case in _cases(document):
+    write("[")
+    for number, case in enumerate(cases):
+        if number:
+            write(",")
         case_id, profile, errors = _check_case(case)
-        head = '{"id":' + json.dumps(case_id)
         if errors:
             invalid += 1
-            parts.append(head + ',"errors":' + json.dumps(errors, separators=(",", ":")) + "}")
+            write(json.dumps({"id": case_id, "errors": errors}, separators=(",", ":")))
         else:
-            parts.append(head + "," + result_json(screen(profile))[1:])
-    return "[" + ",".join(parts) + "]", invalid
+            write(result_json(screen(profile), case_id=case_id))
+    write("]\n")
+    return invalid, len(cases)
 
 
-def screen_document(document: Any, *, table: bool = False, indent: int | None = None):
-    """Screen a document and render it: (text, invalid count, case count).
+def screen_cases_json(document: Any) -> tuple[str, int]:
+    """The same outputs as `screen_cases`, as one compact JSON text."""
+    parts: list[str] = []
+    invalid, _count = write_cases_json(document, parts.append)
+    return "".join(parts).removesuffix("\n"), invalid
 
-    Compact JSON by default (the fast path); `indent` for people reading JSON; `table` for a
-    terminal. Raises CaseDocumentError when the document is not a case or a list of cases.
-    """
+
+def write_document(
+    document: Any, write: Callable[[str], Any], *, table: bool = False, indent: int | None = None
+) -> tuple[int, int]:
+    """Screen a document and write it: compact JSON by default (streamed, the fast path),
+    `indent` for people reading JSON, `table` for a terminal. Returns (invalid, cases).
+    Raises CaseDocumentError when the document is not a case or a list of cases."""
     if not table and indent is None:
-        text, invalid = screen_cases_json(document)
-        return text, invalid, len(_cases(document))
+        return write_cases_json(document, write)
     outputs, invalid = screen_cases(document)
-    text = render_table(outputs) if table else json.dumps(outputs, indent=indent)
-    return text, invalid, len(outputs)
+    write((render_table(outputs) if table else json.dumps(outputs, indent=indent)) + "\n")
+    return invalid, len(outputs)

@@ -72,11 +72,22 @@ def _indication_json(result: IndicationResult) -> str:
     profile = result.profile
     criteria = []
     for criterion, outcome in result.outcomes:
-        encoded = _criterion_parts(criterion)
-        criteria.append(
-            encoded.heads[outcome] + _string(criterion.explain(profile, outcome)) + encoded.tail
-        )
+        key = (id(criterion), outcome, criterion.explain_key(profile))
+        text = _EXPLAINED.get(key)
+        if text is None:
+            if len(_EXPLAINED) >= _EXPLAINED_MAX:
+                _EXPLAINED.clear()  # bounded: ages and MRD levels can take many values
+            encoded = _criterion_parts(criterion)
+            text = _EXPLAINED[key] = (
+                encoded.heads[outcome] + _string(criterion.explain(profile, outcome)) + encoded.tail
+            )
+        criteria.append(text)
     return parts.heads[result.verdict] + ",".join(criteria) + "]}"
+
+
+# A criterion's encoded text, by criterion, outcome and the facts its explanation reads.
+_EXPLAINED: dict[tuple, str] = {}
+_EXPLAINED_MAX = 50_000
 
 
 # An indication that failed on the diagnosis reads nothing else (see engine._GATE), so its text
@@ -121,7 +132,14 @@ def _entry(key: str, product: ProductResult) -> str:
     return hit[1]
 
 
-def result_json(result: ScreeningResult) -> str:
-    """The compact JSON of `result.to_dict()`, byte for byte."""
+_NO_ID = object()
+
+
+def result_json(result: ScreeningResult, case_id=_NO_ID) -> str:
+    """The compact JSON of `result.to_dict()`, byte for byte; with a `case_id`, of
+    `{"id": case_id, **result.to_dict()}` (the CLI's output per case)."""
     products = ",".join(_entry(key, product) for key, product in result.products.items())
-    return f'{{"ruleset":{_string(result.ruleset)},"results":{{{products}}}}}'
+    head = "{"
+    if case_id is not _NO_ID:
+        head += '"id":' + (_string(case_id) if isinstance(case_id, str) else _dumps(case_id)) + ","
+    return f'{head}"ruleset":{_string(result.ruleset)},"results":{{{products}}}}}'

@@ -111,13 +111,32 @@ def _ruled_out(product, indications: tuple[Indication, ...], diagnosis: str | No
     return hit[1]
 
 
+_RULED_OUT_KEYS: dict[str | None, tuple[tuple, frozenset[str]]] = {}
+
+
+def _ruled_out_keys(plan: tuple, diagnosis: str | None) -> frozenset[str]:
+    """The products none of whose indications covers this diagnosis, under this plan."""
+    hit = _RULED_OUT_KEYS.get(diagnosis)
+    if hit is None or hit[0] is not plan:
+        gates = _GATE[diagnosis]
+        keys = frozenset(
+            product.key
+            for product, indications in plan
+            if all(gates[indication.id] == NOT_MET for indication in indications)
+        )
+        hit = _RULED_OUT_KEYS[diagnosis] = (plan, keys)
+    return hit[1]
+
+
 def screen(p: Profile) -> ScreeningResult:
     """Screen a validated profile against every product's current indications."""
     diagnosis = p.diagnosis
     gates = _GATE[diagnosis]
+    plan = _PLAN
+    ruled_out = _ruled_out_keys(plan, diagnosis)
     products = {}
-    for product, indications in _PLAN:
-        if all(gates[indication.id] == NOT_MET for indication in indications):
+    for product, indications in plan:
+        if product.key in ruled_out:
             products[product.key] = _ruled_out(product, indications, diagnosis)
             continue
         results = []

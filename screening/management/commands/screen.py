@@ -5,7 +5,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.rules.batch import CaseDocumentError, screen_document
+from screening.rules.batch import CaseDocumentError, write_document
 
 INVALID_INPUT = 2
 
@@ -34,15 +34,20 @@ class Command(BaseCommand):
             raise CommandError("--indent must be 0 or more", returncode=INVALID_INPUT)
         document = self._read(path)
         try:
-            text, invalid, count = screen_document(document, table=format == "table", indent=indent)
+            invalid, count = write_document(
+                document, self._write, table=format == "table", indent=indent
+            )
         except CaseDocumentError as error:
             raise CommandError(str(error), returncode=INVALID_INPUT) from None
-        self.stdout.write(text)
         if invalid:
             raise CommandError(
                 f"{invalid} of {count} case(s) invalid; see their 'errors'.",
                 returncode=INVALID_INPUT,
             )
+
+    def _write(self, text):
+        # The output comes in pieces (one per case); only the last one ends the line.
+        self.stdout.write(text, ending="")
 
     def _read(self, path):
         try:

@@ -29,6 +29,10 @@ class Criterion:
     kind = ""
     # The profile field whose absence makes this criterion unknown (None: no single field).
     field: str | None = None
+    # The profile fields `explain` reads. With the outcome they decide the explanation, which
+    # lets the JSON encoder reuse it (rules/encode.py); a kind that reads more overrides
+    # `explain_key`.
+    reads: tuple[str, ...] = ()
 
     def __init__(self, name: str, label: str, basis: str = "label"):
         self.name = name
@@ -40,6 +44,10 @@ class Criterion:
 
     def explain(self, p: Profile, outcome: str) -> str:
         raise NotImplementedError
+
+    def explain_key(self, p: Profile) -> tuple:
+        """What `explain(p, outcome)` depends on besides the outcome (hashable)."""
+        return tuple(getattr(p, name) for name in self.reads)
 
     def missing(self, p: Profile, outcome: str) -> tuple[MissingFact, ...]:
         """The facts that would settle this criterion when unknown; empty for a judgment call."""

@@ -24,6 +24,9 @@ class AntigenNotNegative(Criterion):
     def evaluate(self, p):
         return UNKNOWN if getattr(p, self.fact) is False else MET
 
+    def explain_key(self, p):
+        return (getattr(p, self.fact),)
+
     def explain(self, p, outcome):
         what = BIOMARKERS[self.fact]
         value = getattr(p, self.fact)
@@ -66,6 +69,9 @@ class NoPriorSameTarget(Criterion):
 
     def _received(self, p):
         return sorted(self.therapies & (p.prior_therapies or frozenset()))
+
+    def explain_key(self, p):
+        return (p.prior_therapies is None, tuple(self._received(p)), p.unrecognised_lines)
 
     def explain(self, p, outcome):
         if outcome == MET:

@@ -14,6 +14,8 @@ class DiagnosisIn(Criterion):
     kind = "diagnosis_in"
     field = "diagnosis"
 
+    reads = ("diagnosis",)
+
     def __init__(self, label, covered, review=None, excluded=None, basis="label"):
         super().__init__("diagnosis", label, basis)
         self.covered = frozenset(covered)
@@ -51,6 +53,8 @@ class AgeAtLeast(Criterion):
     __slots__ = ("years", "words")
     kind = "age_at_least"
     field = "age_years"
+
+    reads = ("age_years",)
 
     def __init__(self, years, label, words, basis="label"):
         super().__init__("age", label, basis)
@@ -94,6 +98,8 @@ class AgeReviewBelow(Criterion):
     kind = "age_review_below"
     field = "age_years"
 
+    reads = ("age_years",)
+
     def __init__(self, years, label, reason, basis):
         super().__init__("age studied", label, basis)
         self.years = years
@@ -122,6 +128,8 @@ class StatusIn(Criterion):
     __slots__ = ("accepted", "words", "review", "_outcomes")
     kind = "status_in"
     field = "disease_status"
+
+    reads = ("disease_status",)
 
     def __init__(self, label, accepted, words, review=None, basis="label"):
         super().__init__("disease status", label, basis)
@@ -168,6 +176,8 @@ class LinesAtLeast(Criterion):
     kind = "lines_at_least"
     field = "prior_lines"
 
+    reads = ("prior_lines",)
+
     def __init__(self, lines, label, basis="label"):
         super().__init__("prior lines", label, basis)
         self.lines = lines
@@ -197,6 +207,8 @@ class LinesExactly(Criterion):
     __slots__ = ("lines", "words")
     kind = "lines_exactly"
     field = "prior_lines"
+
+    reads = ("prior_lines",)
 
     def __init__(self, lines, label, words, basis="label"):
         super().__init__("prior lines", label, basis)
@@ -247,6 +259,9 @@ class Received(Criterion):
             return MET
         return UNKNOWN if p.unrecognised_lines else NOT_MET
 
+    def explain_key(self, p):
+        return (p.prior_therapies is None, p.unrecognised_lines)
+
     def explain(self, p, outcome):
         what = PRIOR_THERAPIES[self.therapy]
         if p.prior_therapies is None:
@@ -288,6 +303,9 @@ class FactIs(Criterion):
     def field(self):
         return self.fact
 
+    def explain_key(self, p):
+        return (getattr(p, self.fact),)
+
     def evaluate(self, p):
         value = getattr(p, self.fact)
         if value is None:
@@ -311,6 +329,8 @@ class MrdAtLeast(Criterion):
     __slots__ = ("percent",)
     kind = "mrd_at_least"
     field = "mrd_percent"
+
+    reads = ("mrd_percent",)
 
     def __init__(self, percent, label, basis="label"):
         super().__init__("MRD level", label, basis)
