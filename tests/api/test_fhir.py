@@ -48,10 +48,9 @@ EXPECTED = {
             "prior_lines": 4,
             "lenalidomide_refractory": True,
             "biomarkers.bcma_positive": True,
-            # The bispecific's line has no drug class the schema knows (yet), so the classes
-            # received stay unknown rather than risk a wrong "no earlier BCMA therapy"; under
-            # the December 2026 rules (C15) an earlier BCMA bispecific means review anyway.
-            "prior_therapies": None,
+            # The bispecific's line is recognised (teclistamab: a BCMA bispecific); an earlier
+            # BCMA bispecific turns the BCMA-directed products into a review (C15).
+            "prior_therapies": ["anti_cd38", "bcma_bispecific", "imid", "proteasome_inhibitor"],
         },
         {"abecma": "needs_review", "carvykti": "needs_review", "kymriah": "not_eligible"},
     ),
