@@ -16,12 +16,41 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
+import environ  # noqa: E402
+
 from navigator.embedded_redis import EmbeddedRedis, EmbeddedRedisError  # noqa: E402
 
 PY = sys.executable
-HOST = os.environ.get("RUN_HOST", "127.0.0.1")
-PORT = os.environ.get("RUN_PORT", "8000")
 STOP_TIMEOUT = 10
+# Listening on every interface: links in emails still need an address this machine answers on.
+_ANY_ADDRESS = {"", "0.0.0.0", "::", "[::]"}
+
+
+def load_env_file() -> None:
+    """Read the .env file (or ENV_FILE) as the settings do, so RUN_HOST, RUN_PORT and SITE_URL
+    set there count here too; variables already in the environment win."""
+    path = os.environ.get("ENV_FILE", str(REPO_ROOT / ".env"))
+    if path and Path(path).is_file():
+        environ.Env.read_env(path)
+
+
+def site_url(host: str, port: str) -> str:
+    """The address `make run` serves, for the absolute links in emails."""
+    if host in _ANY_ADDRESS:
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address
+    return f"http://{host}:{port}"
+
+
+def child_environment(base: dict) -> dict:
+    """The environment of every child: SITE_URL follows RUN_HOST and RUN_PORT unless it is set,
+    so resume, status and case links in emails point at this server."""
+    env = dict(base)
+    host = env.get("RUN_HOST", "127.0.0.1")
+    port = env.get("RUN_PORT", "8000")
+    env.setdefault("SITE_URL", site_url(host, port))
+    return env
 
 
 def banner(*lines: str) -> None:
@@ -59,7 +88,9 @@ def stop_all(children: list[tuple[str, subprocess.Popen]]) -> None:
 
 
 def main() -> int:
-    env = dict(os.environ)
+    load_env_file()
+    env = child_environment(os.environ)
+    host, port = env.get("RUN_HOST", "127.0.0.1"), env.get("RUN_PORT", "8000")
     redis = None
     if not env.get("REDIS_URL"):
         try:
@@ -86,7 +117,7 @@ def main() -> int:
     try:
         manage("migrate", "--noinput", env=env)
         manage("seed_demo", env=env)
-        children.append(start("web", [PY, "manage.py", "runserver", f"{HOST}:{PORT}"], env))
+        children.append(start("web", [PY, "manage.py", "runserver", f"{host}:{port}"], env))
         if env.get("REDIS_URL"):
             celery = [PY, "-m", "celery", "-A", "navigator"]
             children.append(
@@ -95,8 +126,9 @@ def main() -> int:
             # The schedule lives in the database (django-celery-beat); no pidfile to go stale.
             children.append(start("beat", [*celery, "beat", "--loglevel=INFO", "--pidfile="], env))
         banner(
-            f"Navigator is running at http://{HOST}:{PORT}/",
-            f"Health: http://{HOST}:{PORT}/healthz   Admin: http://{HOST}:{PORT}/admin/",
+            f"Navigator is running at http://{host}:{port}/",
+            f"Health: http://{host}:{port}/healthz   Admin: http://{host}:{port}/admin/",
+            f"Links in emails start with {env['SITE_URL']} (SITE_URL).",
             "Demo logins: 'coordinator', and 'lead' for the dashboard and access log (passwords",
             "  printed above when first created; reset with: .venv/bin/python manage.py",
             "  changepassword coordinator). The first sign-in sets up an authenticator app",

@@ -1,167 +1,47 @@
-"""The intake wizard (/intake/), its confirmation page, "save and continue later" and resume.
+"""The intake wizard (/intake/ and /intake/<step>/): seven steps, one URL each.
 
 Thin: the forms validate, screening.intake.submit stores drafts, documents and cases. The
-wizard's state lives server-side in an IntakeDraft (DraftStorage below); the session only holds
+wizard's state lives server-side in an IntakeDraft (views/storage.py); the session only holds
 the draft's key. Every step works without JavaScript: Back, "Add another treatment", "Upload"
 and "Remove" are ordinary submit buttons.
 """
 
 from __future__ import annotations
 
-import copy
-import json
-
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import SuspiciousOperation
-from django.core.serializers.json import DjangoJSONEncoder
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.storage.base import BaseStorage
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
-from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
+from screening.core.throttle import hit_limit, uploads_allowed
 from screening.core.tokens import status_path
 from screening.intake.consent import CONSENT_VERSION
-from screening.intake.forms import INTAKE_STEPS, SaveForLaterForm
-from screening.intake.forms.fields import field_error_links
+from screening.intake.forms import INTAKE_STEPS
 from screening.intake.forms.treatment import MAX_LINES, MAX_TRANSPLANTS
 from screening.intake.submit import (
     add_draft_documents,
-    check_resume_link,
-    create_draft,
     draft_documents,
-    get_live_draft,
-    redeem_resume_link,
     remove_draft_document,
-    save_draft,
-    send_resume_link,
     submission_key_for,
     submit_case,
 )
+from screening.intake.views.limits import rate_limited_page, too_many_uploads_page
+from screening.intake.views.sent import remember_sent
+from screening.intake.views.storage import storable
 from screening.intake.vocabulary import DISEASES
 from screening.models import Case, DocumentCategory
 from screening.rules.profile import InvalidProfile
 
-DRAFT_SESSION_KEY = "intake_draft"
-CONFIRMATION_SESSION_KEY = "intake_submitted"
-SAVED_SESSION_KEY = "intake_saved_to"
 WIZARD_PREFIX = "intake"
-
-# Raw answers kept from a step that is left unfinished (Back, Save): bounded, so a draft
-# cannot be used to park megabytes.
-MAX_STORED_VALUE = 5000
-MAX_STORED_VALUES = 50
-
-
-def _rate_limited_page(request):
-    return too_many_requests(
-        request,
-        _(
-            "We received many forms from your network in a short time, so we paused for a "
-            "while to keep the service safe. Your answers are saved."
-        ),
-    )
-
-
-def _too_many_uploads_page(request):
-    return too_many_requests(
-        request,
-        _(
-            "We received many files from your network in the last hour, so we paused uploads "
-            "for a while to keep the service safe. Your answers and the files already added "
-            "are saved."
-        ),
-    )
-
-
-class DraftStorage(BaseStorage):
-    """formtools storage kept in an IntakeDraft row; the session holds only the draft key.
-
-    Nothing is written for a visitor who has not answered anything yet. Changes are written
-    once per request, when the response is ready (`update_response`).
-    """
-
-    def __init__(self, prefix, request=None, file_storage=None):
-        super().__init__(prefix, request, file_storage)
-        self.draft = get_live_draft(request.session.get(DRAFT_SESSION_KEY))
-        if self.draft is not None and self.draft.data:
-            self._data = copy.deepcopy(self.draft.data)
-            for key, empty in ((self.step_data_key, {}), (self.extra_data_key, {})):
-                self._data.setdefault(key, empty)
-            self._data.setdefault(self.step_key, None)
-            self._data.setdefault(self.step_files_key, {})
-        else:
-            self.init_data()
-        self._saved = self._dump()
-
-    def _get_data(self):
-        return self._data
-
-    def _set_data(self, value):
-        self._data = value
-
-    data = property(_get_data, _set_data)
-
-    def _dump(self) -> str:
-        return json.dumps(self._data, sort_keys=True, cls=DjangoJSONEncoder)
-
-    def reset(self):
-        super().reset()
-        self.detach()
-
-    def detach(self):
-        """Forget the draft (after submit, or when starting again); it expires on its own."""
-        self.draft = None
-        self.request.session.pop(DRAFT_SESSION_KEY, None)
-
-    def ensure_draft(self):
-        if self.draft is None:
-            self.draft = create_draft(self._data)
-            self.request.session[DRAFT_SESSION_KEY] = self.draft.key
-            self._saved = self._dump()
-        return self.draft
-
-    def persist(self):
-        current = self._dump()
-        if current == self._saved:
-            return
-        if self.draft is None:
-            if not self._data[self.step_data_key]:
-                return  # nothing answered yet: keep no row for a passing visitor or bot
-            self.ensure_draft()
-        elif not save_draft(self.draft, self._data):
-            self.detach()  # submitted meanwhile (another tab, a double click)
-        self._saved = current
-
-    def update_response(self, response):
-        super().update_response(response)
-        self.persist()
-
-
-def _storable(data, prefix: str) -> dict:
-    """A step's posted values, fit to keep in the draft: only the step's own keys, size-capped,
-    and without NUL characters (PostgreSQL's JSON cannot hold them; no field accepts them)."""
-    result = {}
-    for key, values in data.lists():
-        if len(result) >= 400:
-            break
-        if not key.startswith(prefix) or "\x00" in key:
-            continue
-        result[key] = [
-            str(value)[:MAX_STORED_VALUE].replace("\x00", "")
-            for value in values[:MAX_STORED_VALUES]
-        ]
-    return result
 
 
 class IntakeWizard(NamedUrlWizardView):
-    storage_name = "screening.intake.views.DraftStorage"
+    storage_name = "screening.intake.views.storage.DraftStorage"
     # Documents are checked and stored by the documents step itself, never parked in a
     # formtools temporary file storage; this only satisfies formtools' FileField check.
     file_storage = None
@@ -198,7 +78,7 @@ class IntakeWizard(NamedUrlWizardView):
 
     def _store_raw(self, step: str):
         """Keep what was typed on a step being left unfinished (Back, Save, Add another)."""
-        self.storage.set_step_data(step, _storable(self.request.POST, f"{step}-"))
+        self.storage.set_step_data(step, storable(self.request.POST, f"{step}-"))
         self._forget_cleaned_cache()
 
     # --- GET ----------------------------------------------------------------------------------
@@ -224,7 +104,7 @@ class IntakeWizard(NamedUrlWizardView):
             self.request, "intake-start", settings.INTAKE_START_RATE
         ):
             # A new intake session (no draft yet) from an address that opened many.
-            return _rate_limited_page(self.request)
+            return rate_limited_page(self.request)
 
         management = ManagementForm(post, prefix=self.prefix)
         if not management.is_valid():
@@ -267,7 +147,7 @@ class IntakeWizard(NamedUrlWizardView):
 
     def process_step(self, form):
         # The step's own fields only (no CSRF token, no buttons), as posted.
-        return _storable(form.data, f"{self.storage.current_step}-")
+        return storable(form.data, f"{self.storage.current_step}-")
 
     def process_step_files(self, form):
         return {}
@@ -311,7 +191,7 @@ class IntakeWizard(NamedUrlWizardView):
         files = self.request.FILES.getlist(form.add_prefix("files"))
         if files and not uploads_allowed(self.request, files):
             self._store_raw("documents")
-            return _too_many_uploads_page(self.request)
+            return too_many_uploads_page(self.request)
         form.is_valid()  # field checks first, so the errors below add to them
         if files:
             category = post.get(form.add_prefix("category"))
@@ -368,7 +248,7 @@ class IntakeWizard(NamedUrlWizardView):
     def render_done(self, form, **kwargs):
         # Submitting happens here, in the POST, never on a GET of a "done" URL.
         if hit_limit(self.request, "intake-submit", settings.INTAKE_SUBMIT_RATE):
-            return _rate_limited_page(self.request)
+            return rate_limited_page(self.request)
         return WizardView.render_done(self, form, **kwargs)
 
     def done(self, form_list, form_dict=None, **kwargs):
@@ -391,10 +271,11 @@ class IntakeWizard(NamedUrlWizardView):
                 None, _("Some answers do not fit together: %(problem)s") % {"problem": problem}
             )
             return self.render(review)
-        confirmation = {"reference": case.reference}
-        if case.raw_status_token:
-            confirmation["status_path"] = status_path(case.raw_status_token)
-        self.request.session[CONFIRMATION_SESSION_KEY] = confirmation
+        remember_sent(
+            self.request,
+            reference=case.reference,
+            status_path=status_path(case.raw_status_token) if case.raw_status_token else None,
+        )
         self.storage.detach()
         return redirect("intake_submitted")
 
@@ -455,80 +336,3 @@ class IntakeWizard(NamedUrlWizardView):
                 }
             )
         return sections
-
-
-# --- the pages around the wizard ------------------------------------------------------------
-
-
-@never_cache
-def intake_submitted(request):
-    info = request.session.get(CONFIRMATION_SESSION_KEY)
-    if not info:
-        return redirect("intake")
-    # The status link is shown once, on this page; the email carries it too.
-    path = info.pop("status_path", None)
-    request.session[CONFIRMATION_SESSION_KEY] = info
-    status_url = request.build_absolute_uri(path) if path else None
-    return render(
-        request,
-        "intake/submitted.html",
-        {"reference": info["reference"], "status_url": status_url},
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def intake_save(request):
-    draft = get_live_draft(request.session.get(DRAFT_SESSION_KEY))
-    if draft is None:
-        messages.info(request, _("There is nothing to save yet. Start by answering a question."))
-        return redirect("intake")
-    if request.method == "POST":
-        form = SaveForLaterForm(request.POST)
-        if form.is_valid():
-            if hit_limit(request, "intake-save", settings.INTAKE_SAVE_RATE):
-                return _rate_limited_page(request)
-            send_resume_link(draft, form.cleaned_data["email"])
-            request.session[SAVED_SESSION_KEY] = form.cleaned_data["email"]
-            return redirect("intake_saved")
-    else:
-        about = (draft.data.get("step_data") or {}).get("about") or {}
-        email = draft.email or (about.get("about-email") or [""])[0]
-        form = SaveForLaterForm(initial={"email": email})
-    return render(
-        request, "intake/save.html", {"form": form, "error_links": field_error_links(form)}
-    )
-
-
-@never_cache
-def intake_saved(request):
-    email = request.session.get(SAVED_SESSION_KEY)
-    if not email:
-        return redirect("intake")
-    return render(request, "intake/saved.html", {"email": email})
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def intake_resume(request, token):
-    # Opening the link only shows a button: mail scanners that follow links must not use up
-    # a single-use link before the person clicks it.
-    if at_limit(request, "resume-token", settings.TOKEN_GUESS_RATE):
-        return _rate_limited_page(request)
-    if request.method == "GET":
-        if not check_resume_link(token):
-            return _unknown_resume_link(request)
-        return render(request, "intake/resume.html")
-    draft = redeem_resume_link(token)
-    if draft is None:
-        return _unknown_resume_link(request)
-    request.session.cycle_key()
-    request.session[DRAFT_SESSION_KEY] = draft.key
-    messages.success(request, _("Welcome back. Your answers are as you left them."))
-    return redirect("intake")
-
-
-def _unknown_resume_link(request):
-    # Only wrong links count towards the guessing limit; opening your own never does.
-    hit_limit(request, "resume-token", settings.TOKEN_GUESS_RATE)
-    return render(request, "intake/resume_invalid.html", status=404)
