@@ -34,7 +34,7 @@ def axe_violations(page, *, impacts=BLOCKING_IMPACTS) -> list[dict]:
     ]
 
 
-def signed_in_context(new_page, live_server, user):
+def signed_in_context(new_page, live_server, user, **page_options):
     """A browser page signed in as `user` with a verified second factor: the session the real
     two-step sign-in leaves behind (tests.auth.staff_login), handed to the browser as a cookie."""
     from django.conf import settings
@@ -43,7 +43,7 @@ def signed_in_context(new_page, live_server, user):
     from tests.auth import staff_login
 
     client = staff_login(Client(), user)
-    page = new_page()
+    page = new_page(**page_options)
     page.context.add_cookies(
         [
             {

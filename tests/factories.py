@@ -90,6 +90,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     country = "US"
     language = "en"
     date_of_birth = factory.Faker("date_of_birth", minimum_age=20, maximum_age=80)
+    patient_name = factory.LazyAttribute(lambda c: f"{c.first_name} {c.last_name}")
     consent_version = "2026-11-01"
     consented_at = factory.LazyFunction(timezone.now)
     consent_processing = True

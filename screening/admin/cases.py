@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from screening.admin import facts
+from screening.admin.case_file import sections_context
 from screening.admin.filters import (
     ALL,
     DISEASE_SHORT,
@@ -114,7 +115,7 @@ class QueueChangeList(ChangeList):
 class CaseAdmin(SimpleHistoryAdmin):
     list_display = (
         "reference",
-        "first_name",
+        "patient_display",
         "disease_display",
         "status",
         "priority_display",
@@ -134,8 +135,10 @@ class CaseAdmin(SimpleHistoryAdmin):
         OverdueFilter,
         CountryFilter,
     )
-    search_fields = ("reference", "email", "first_name", "last_name")
-    search_help_text = gettext_lazy("Reference (NAV-…), email address, or first or last name.")
+    search_fields = ("reference", "email", "first_name", "last_name", "patient_name")
+    search_help_text = gettext_lazy(
+        "Reference (NAV-…), email address, or a name (the patient's, or the form filler's)."
+    )
     list_select_related = False  # assignees are prefetched (see QueueChangeList)
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -320,13 +323,28 @@ class CaseAdmin(SimpleHistoryAdmin):
         else:
             match = Q()
             for word in term.split(" "):
-                match &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                match &= (
+                    Q(first_name__icontains=word)
+                    | Q(last_name__icontains=word)
+                    | Q(patient_name__icontains=word)
+                )
         # Find the matching ids by scanning a narrow index (reference, email, or names)
         # rather than the wide case rows; then the queue query stays an index read too.
         ids = list(Case.objects.filter(match).values_list("pk", flat=True)[: SEARCH_ID_LIMIT + 1])
         if len(ids) > SEARCH_ID_LIMIT:
             return queryset.filter(match), False  # a very broad search: filter in place
         return queryset.filter(pk__in=ids), False
+
+    @admin.display(description=gettext_lazy("Patient"), ordering="patient_name")
+    def patient_display(self, obj):
+        if obj.patient_name:
+            return obj.patient_name
+        # A relative or clinician who gave no name for the patient: say who wrote.
+        return format_html(
+            '<em class="nav-unassigned">{}</em>',
+            _("not given (%(name)s, %(role)s)")
+            % {"name": obj.first_name, "role": obj.get_submitter_role_display().lower()},
+        )
 
     @admin.display(description=gettext_lazy("Disease"), ordering="disease")
     def disease_display(self, obj):
@@ -372,6 +390,7 @@ class CaseAdmin(SimpleHistoryAdmin):
             **(extra_context or {}),
             "notice": MEDICAL_ADVICE_NOTICE,
             "can_view_dashboard": request.user.has_perm("screening.view_dashboard"),
+            "is_nav_sidebar_enabled": False,  # the queue needs the whole width
         }
         return super().changelist_view(request, extra_context)
 
@@ -540,7 +559,10 @@ class CaseAdmin(SimpleHistoryAdmin):
         allowed = ALLOWED_MOVES[case.status]
         case_file = build_case_file(case)
         return {
+            **sections_context(case_file, request),
             "case_file": case_file,
+            # The full width for the case file: the admin's app sidebar would take a quarter.
+            "is_nav_sidebar_enabled": False,
             "notice": MEDICAL_ADVICE_NOTICE,
             "overdue": is_overdue(case),
             "overdue_by": describe_delay(timezone.now() - case.due_at) if is_overdue(case) else "",
@@ -592,6 +614,11 @@ class CaseAdmin(SimpleHistoryAdmin):
                 "<int:pk>/amend/<str:path>/",
                 self.admin_site.admin_view(partial(facts.amend_view, self)),
                 name="screening_case_amend",
+            ),
+            path(
+                "<int:pk>/proposals/<int:proposal_id>/decide/",
+                wrap(partial(facts.decide_proposal_view, self)),
+                name="screening_case_decide_proposal",
             ),
             path(
                 "<int:pk>/amendments/<int:amendment_id>/withdraw/",

@@ -1,4 +1,5 @@
-"""The case file's fact pages: amend one profile field, withdraw an amendment.
+"""The case file's fact pages: amend one profile field, withdraw an amendment, decide on a
+fact proposed from a report.
 
 Thin: who may act comes from screening/triage/access.py (only someone who may change the case
 amends it), the work from screening/triage/amendments.py. A refused amendment comes back on
@@ -29,6 +30,11 @@ from screening.triage.amendments import (
     value_source,
     withdraw_amendment,
 )
+from screening.triage.proposal_actions import (
+    ProposalError,
+    accept_proposal,
+    dismiss_proposal,
+)
 
 
 def case_to_amend(request, pk) -> Case:
@@ -43,6 +49,10 @@ def case_to_amend(request, pk) -> Case:
 
 def facts_url(case: Case) -> str:
     return reverse("admin:screening_case_change", args=[case.pk]) + "#facts"
+
+
+def documents_url(case: Case) -> str:
+    return reverse("admin:screening_case_change", args=[case.pk]) + "#documents"
 
 
 def _report(request, case: Case, outcome) -> None:
@@ -148,3 +158,26 @@ def withdraw_view(model_admin, request, pk: int, amendment_id: int):
     else:
         _report(request, case, outcome)
     return HttpResponseRedirect(facts_url(case))
+
+
+def decide_proposal_view(model_admin, request, pk: int, proposal_id: int):
+    """Accept (an amendment from the document), accept a conflict on purpose, or dismiss."""
+    case = case_to_amend(request, pk)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "dismiss":
+            dismiss_proposal(case, proposal_id, by=request.user)
+            messages.success(request, _("Proposal dismissed; nothing changed."))
+        elif decision in ("accept", "confirm"):
+            outcome = accept_proposal(
+                case, proposal_id, by=request.user, confirm_conflict=decision == "confirm"
+            )
+            if outcome.amendment is not None:
+                _report(request, case, outcome.amendment)
+            else:
+                messages.info(request, _("Accepted: the case already had this value."))
+        else:
+            messages.error(request, _("Choose Accept or Dismiss."))
+    except ProposalError as refused:
+        messages.error(request, str(refused))
+    return HttpResponseRedirect(documents_url(case))

@@ -236,6 +236,17 @@ def _consented_at(consent: dict) -> datetime:
     return timezone.now()
 
 
+def patient_name(about: dict) -> str:
+    """Whom the case is about: the name given for the patient, or the submitter's own name
+    when they are the patient; blank otherwise."""
+    given = (about.get("patient_name") or "").strip()
+    if given:
+        return given[:200]
+    if about.get("submitter_role") == "patient":
+        return " ".join(p for p in (about.get("first_name"), about.get("last_name")) if p)[:200]
+    return ""
+
+
 def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
     about, consent = answers["about"], answers["consent"]
     fields = {
@@ -250,6 +261,7 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
         "travel_countries": derive_trial_inputs(answers)["travel_countries"],
         "language": about["language"],
         "date_of_birth": about.get("date_of_birth") or None,
+        "patient_name": patient_name(about),
         "consent_version": consent["version"],
         "consented_at": _consented_at(consent),
         "consent_processing": bool(consent.get("processing")),

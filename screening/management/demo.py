@@ -237,6 +237,18 @@ def _demo_pdf(title: str) -> bytes:
     return bytes(out)
 
 
+def _demo_patient_name(index: int, person: int) -> str:
+    """The patient's name: the submitter's own when they are the patient, otherwise a
+    relative's or a patient's of the clinician (same family name for relatives)."""
+    role = ("patient", "family", "clinician")[index % 3]
+    first = FIRST_NAMES[person % len(FIRST_NAMES)]
+    last = LAST_NAMES[person % len(LAST_NAMES)]
+    if role == "patient":
+        return f"{first} {last}"
+    other = FIRST_NAMES[(person + 11) % len(FIRST_NAMES)]
+    return f"{other} {last if role == 'family' else LAST_NAMES[(person + 5) % len(LAST_NAMES)]}"
+
+
 def _create_case(index: int) -> Case:
     """One demo case, created as the intake would and screened by the real pipeline."""
     from screening.core.references import new_case_reference
@@ -259,6 +271,7 @@ def _create_case(index: int) -> Case:
         country=country,
         language=language,
         date_of_birth=date(today.year - age, 1 + person % 12, 1 + person % 28),
+        patient_name=_demo_patient_name(index, person),
         consent_version="demo",
         consented_at=now,
         consent_processing=True,

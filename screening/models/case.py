@@ -91,6 +91,9 @@ class Case(models.Model):
     travel_countries = models.JSONField(default=list, blank=True)
     language = models.CharField(max_length=10, help_text=_("Preferred language code"))
     date_of_birth = models.DateField(null=True, blank=True)
+    # Whom the case is about, as given ("The patient's name"), or the submitter's own name
+    # when they are the patient; blank when a relative or clinician gave no name.
+    patient_name = models.CharField(max_length=200, blank=True)
 
     # Consent, as agreed: the version of the text and when.
     consent_version = models.CharField(max_length=40)
@@ -162,7 +165,9 @@ class Case(models.Model):
             ),
             # Narrow indexes the queue's search and country filter scan instead of the table
             # (id included so PostgreSQL answers from the index alone, as SQLite does).
-            models.Index(fields=["first_name", "last_name", "id"], name="case_names_idx"),
+            models.Index(
+                fields=["first_name", "last_name", "patient_name", "id"], name="case_names_idx"
+            ),
             models.Index(Upper("email"), name="case_email_upper_idx"),
             models.Index(fields=["country"], name="case_country_idx"),
         ]

@@ -1,14 +1,19 @@
-"""The case file a coordinator reads: the profile in plain words, the screening table, the
-missing facts with the documents that settle them, cautions, documents and the timeline.
+"""The case file a coordinator reads: who the patient is, the screening table, the missing
+facts with the documents that settle them, cautions, the intake answers as given, the facts
+with their sources, documents with the facts proposed from them, requests, notes and the
+timeline.
 
 Read-only; builds plain dicts for the admin's case page from a few queries.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from screening.core.profile_fields import describe_value
 from screening.models import Case
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, MEDICAL_ADVICE_NOTICE, NEEDS_REVIEW, NOT_ELIGIBLE
@@ -21,6 +26,9 @@ from screening.rules.vocabulary import (
     PRIOR_THERAPIES,
 )
 from screening.triage.actions import missing_facts
+from screening.triage.case_facts import case_facts
+from screening.triage.intake_answers import read_intake_answers
+from screening.triage.proposals import proposals_by_document
 from screening.trials.reads import case_trials
 
 VERDICT_WORDS = {
@@ -100,6 +108,36 @@ def describe_profile(profile: dict) -> list[tuple[str, str]]:
     return rows
 
 
+def _why(result: dict) -> str:
+    """The product's verdict in one line: the indications it is eligible under, the facts it
+    waits on, or the requirements it does not meet."""
+    indications = result.get("indications", [])
+    if result.get("verdict") == ELIGIBLE:
+        ids = [i["id"] for i in indications if i.get("verdict") == ELIGIBLE]
+        return _("Eligible under %(ids)s") % {"ids": ", ".join(ids)}
+    if result.get("verdict") == NEEDS_REVIEW:
+        missing = result.get("missing", [])
+        if missing:
+            return _("Missing: %(facts)s") % {
+                "facts": "; ".join(f"{m['fact']} ({m['document']})" for m in missing)
+            }
+        open_points = [
+            c.get("explanation", "")
+            for i in indications
+            if i.get("verdict") == NEEDS_REVIEW
+            for c in i.get("criteria", [])
+            if c.get("outcome") == "unknown"
+        ]
+        return " ".join(dict.fromkeys(open_points))
+    unmet = [
+        c.get("explanation", "")
+        for i in indications
+        for c in i.get("criteria", [])
+        if c.get("outcome") == "not_met"
+    ]
+    return " ".join(list(dict.fromkeys(unmet))[:2])
+
+
 def screening_table(results: dict) -> list[dict]:
     """Products (likely eligible first), each with its indications and their criteria."""
     products = []
@@ -134,6 +172,7 @@ def screening_table(results: dict) -> list[dict]:
                 ],
                 "missing": result.get("missing", []),
                 "cautions": result.get("cautions", []),
+                "why": _why(result),
             }
         )
     products.sort(key=lambda p: (_VERDICT_ORDER.get(p["verdict"], 3), p["brand"]))
@@ -151,21 +190,49 @@ def cautions(results: dict) -> list[dict]:
     return list(seen.values())
 
 
+@dataclass(frozen=True)
+class CaseHeader:
+    patient_name: str
+    age: str
+    filled_in_by: str  # "Oriana Vantongeren (a family member or carer)"
+
+
+def case_header(case: Case) -> CaseHeader:
+    """Who the case is about and who wrote to us, for the case file's first line."""
+    submitter = " ".join(part for part in (case.first_name, case.last_name) if part)
+    role = case.get_submitter_role_display().lower()
+    patient = case.patient_name or (submitter if case.submitter_role == "patient" else "")
+    return CaseHeader(
+        patient_name=patient or _("name not given"),
+        age=describe_value("age_years", (case.profile or {}).get("age_years")),
+        filled_in_by=_("%(name)s (%(role)s)") % {"name": submitter, "role": role},
+    )
+
+
 def build_case_file(case: Case) -> dict:
     """Everything the case page shows besides the form, in as few queries as possible."""
     run = case.latest_run
     results = run.results if run is not None else {}
     documents = list(case.documents.order_by("category", "uploaded_at", "pk"))
     missing = missing_facts(case)
+    proposals = {
+        group.document.pk: [
+            (row, describe_value(row.field, row.patient_value)) for row in group.rows
+        ]
+        for group in proposals_by_document(case)
+    }
     return {
         "notice": MEDICAL_ADVICE_NOTICE,
+        "header": case_header(case),
         "profile_rows": describe_profile(case.profile),
         "run": run,
         "products": screening_table(results),
         "missing": missing,
         "cautions": cautions(results),
         "trials": case_trials(case),
-        "documents": documents,
+        "answers": read_intake_answers(case.intake),
+        "facts": case_facts(case, missing),
+        "documents": [(document, proposals.get(document.pk, ())) for document in documents],
         "events": list(case.events.select_related("actor").order_by("at", "pk")),
         "notes": list(case.notes.select_related("author").order_by("created_at", "pk")),
         "records_requests": list(
