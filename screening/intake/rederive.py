@@ -138,6 +138,7 @@ def rederive_and_rescreen(case: Case, *, by=None) -> RescreenResult:
 
 @dataclass
 class RederiveReport:
+    version: str = ""  # the derivation the cases were derived again with
     checked: int = 0
     rederived: int = 0
     changed: int = 0  # the screened profile changed
@@ -153,7 +154,7 @@ class RederiveReport:
 
 def rederive_open_cases(*, by=None) -> RederiveReport:
     """Derive again every open case whose derivation is outdated (see rederive_case)."""
-    report = RederiveReport()
+    report = RederiveReport(version=DERIVATION_VERSION)
     for case in cases_to_rederive().only("pk").iterator():
         report.checked += 1
         try:

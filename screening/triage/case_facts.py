@@ -35,6 +35,7 @@ class FactRow:
     history: list[Amendment] = field(default_factory=list)  # oldest first
     missing_for: tuple[str, ...] = ()  # products whose screening waits on this fact
     revision: int = 0
+    amendable: bool = True  # false for what the derivation notes (unrecognised lines)
 
     @property
     def amended(self) -> bool:
@@ -93,6 +94,25 @@ def case_facts(case: Case, missing: list[MissingFactRow] | None = None) -> list[
                 history=history,
                 missing_for=waiting.get(path, ()),
                 revision=len(history) + sum(1 for a in history if a.withdrawn_at is not None),
+            )
+        )
+    unrecognised = get_value(case.profile, "unrecognised_lines") or []
+    if unrecognised:
+        # Settled by recording the treatments received (amend that field), never amended.
+        lines = ", ".join(str(number) for number in unrecognised)
+        rows.append(
+            FactRow(
+                path="unrecognised_lines",
+                label=_("Treatment lines not recognised"),
+                value_text=_("%(lines)s: ask what was given (the name entered was not recognised)")
+                % {"lines": lines},
+                intake_text=describe_value(
+                    "unrecognised_lines", get_value(case.intake_profile, "unrecognised_lines")
+                ),
+                source=_("the intake answers"),
+                amendment=None,
+                missing_for=waiting.get("prior_therapies", ()),
+                amendable=False,
             )
         )
     return rows

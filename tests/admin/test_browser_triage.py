@@ -85,9 +85,10 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     # Open the case and read the screening table.
     page.get_by_role("link", name=overdue.reference).click()
     page.wait_for_url(f"**/admin/screening/case/{overdue.pk}/change/**")
-    assert "Overdue by" in page.locator("#case-summary-title + p").inner_text()
+    assert "Overdue by" in page.locator("header.nav-case-header").inner_text()
     besponsa = page.locator("details.nav-product", has_text="Besponsa")
     assert "Needs review" in besponsa.locator("summary").inner_text()
+    besponsa.locator("summary").click()  # criterion by criterion, folded under the verdicts
     table = besponsa.locator("table.screening-table", has_text="BES-ALL")
     cd22 = table.locator("tr", has_text="CD22 expression")
     assert "Unknown" in cd22.inner_text()
@@ -116,7 +117,7 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     form.get_by_role("button", name="Email the patient").click()
     page.wait_for_load_state()
     assert "Records requested from" in page.locator("ul.messagelist").inner_text()
-    assert "Records requested" in page.locator("#case-summary-title + p").inner_text()
+    assert "Records requested" in page.locator("header.nav-case-header").inner_text()
     save_screenshot(page, "admin-case-records-requested")
     email = next(m for m in mail.outbox if overdue.email in m.to)
     link = re.search(r"http://\S+/status/[\w-]+/", email.body).group(0)
@@ -143,7 +144,7 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     move.get_by_role("button", name="Change status").click()
     page.wait_for_load_state()
     assert "moved to “Referred”" in page.locator("ul.messagelist").inner_text()
-    assert "Referred" in page.locator("#case-summary-title + p").inner_text()
+    assert "Referred" in page.locator("header.nav-case-header").inner_text()
     timeline = page.locator("#timeline").inner_text()
     assert "Records received" in timeline and "Status changed" in timeline
     save_screenshot(page, "admin-case-referred")

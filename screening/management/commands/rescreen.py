@@ -10,7 +10,6 @@ Celery workers instead of doing it here.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.intake.derivation import DERIVATION_VERSION
 from screening.intake.rederive import (
     cases_to_rederive,
     rederive_and_rescreen,
@@ -67,6 +66,6 @@ class Command(BaseCommand):
             return
         derived = rederive_open_cases()
         if derived.checked:
-            self.stdout.write(f"Derivation {DERIVATION_VERSION}: {derived}.")
+            self.stdout.write(f"Derivation {derived.version}: {derived}.")
         report = rescreen_open_cases(all_cases=options["all"])
         self.stdout.write(f"Ruleset {screening_service.RULESET_VERSION}: {report}.")
