@@ -265,7 +265,11 @@ class CaseAdmin(SimpleHistoryAdmin):
     object_history_form_template = "admin/screening/case/object_history_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
-        extra_context = {**(extra_context or {}), "notice": MEDICAL_ADVICE_NOTICE}
+        extra_context = {
+            **(extra_context or {}),
+            "notice": MEDICAL_ADVICE_NOTICE,
+            "amendments": facts.amendment_audit(object_id),
+        }
         response = super().history_view(request, object_id, extra_context)
         case = self.get_object(request, object_id)
         if case is not None:

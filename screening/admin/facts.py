@@ -181,3 +181,28 @@ def decide_proposal_view(model_admin, request, pk: int, proposal_id: int):
     except ProposalError as refused:
         messages.error(request, str(refused))
     return HttpResponseRedirect(documents_url(case))
+
+
+def amendment_audit(case_id) -> list[Amendment]:
+    """Every amendment and withdrawal of a case for its history page: who, when, what, from
+    which source and why (the page itself checks who may read it)."""
+    try:
+        case_id = int(case_id)
+    except (TypeError, ValueError):
+        return []
+    rows = list(
+        Amendment.objects.filter(case_id=case_id)
+        .select_related("created_by", "withdrawn_by")
+        .order_by("created_at", "pk")
+    )
+    for row in rows:
+        label = (
+            fields.profile_field(row.field).label
+            if row.field in fields.PROFILE_FIELDS
+            else row.field
+        )
+        row.change_text = (
+            f"{label}: {fields.describe_value(row.field, row.old_value)} → "
+            f"{fields.describe_value(row.field, row.new_value)}"
+        )
+    return rows

@@ -3,6 +3,8 @@ once. Through the admin with a verified staff session, as a coordinator clicks t
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -180,3 +182,32 @@ def test_withdrawing_is_post_only(login, coordinator, cd22_case, flow_report):
     client.post(amend_url(cd22_case), from_report(flow_report))
     amendment = Amendment.objects.get()
     assert client.get(withdraw_url(cd22_case, amendment)).status_code == 405
+
+
+def test_the_history_lists_every_amendment_and_withdrawal_with_who_and_why(
+    login, lead, coordinator, cd22_case, flow_report
+):
+    client = login(coordinator)
+    client.post(amend_url(cd22_case), from_report(flow_report, note="Report of 30 Nov"))
+    amendment = Amendment.objects.get()
+    client.post(withdraw_url(cd22_case, amendment), {"reason": "Report is for another patient"})
+
+    from django.test import Client
+
+    from tests.auth import staff_login
+
+    history = staff_login(Client(), lead).get(
+        reverse("admin:screening_case_history", args=[cd22_case.pk])
+    )
+    assert history.status_code == 200
+    text = " ".join(re.sub(r"<[^>]+>", " ", history.content.decode()).split())
+    assert "CD22 expression: unknown → present" in text
+    assert "Ines Holloway" in text and "Report of 30 Nov" in text
+    assert "Report is for another patient" in text
+    assert "Amended CD22 expression: unknown → present" in text  # the case's own history row
+    assert "Amendment of CD22 expression withdrawn" in text
+
+
+def test_a_coordinator_cannot_read_the_history(login, coordinator, cd22_case):
+    response = login(coordinator).get(reverse("admin:screening_case_history", args=[cd22_case.pk]))
+    assert response.status_code == 403
