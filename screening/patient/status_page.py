@@ -105,6 +105,9 @@ class PlainScreening:
     review: list[ProductLine]
     not_eligible: list[ProductLine]
     notice: str = MEDICAL_ADVICE_NOTICE
+    # The coordinator added facts from records or the treating team (amendments): the
+    # summary says it rests on more than the person's own answers.
+    with_records: bool = False
 
 
 @dataclass
@@ -160,6 +163,8 @@ def event_text(event: CaseEvent) -> str:
         return _("We received your information.")
     if event.kind == EventKind.SCREENING_STARTED:
         return _("Screening started.")
+    if event.kind == EventKind.RESCREENED and data.get("update"):
+        return _("Your case was updated: the preliminary screening changed.")
     if event.kind in (EventKind.SCREENED, EventKind.RESCREENED):
         return _("The preliminary screening is ready.")
     if event.kind == EventKind.STATUS_CHANGED:
@@ -237,7 +242,11 @@ def plain_screening(case: Case) -> PlainScreening | None:
     for lines in groups.values():
         lines.sort(key=lambda line: line.name)
     return PlainScreening(
-        run.created_at, groups[ELIGIBLE], groups[NEEDS_REVIEW], groups[NOT_ELIGIBLE]
+        run.created_at,
+        groups[ELIGIBLE],
+        groups[NEEDS_REVIEW],
+        groups[NOT_ELIGIBLE],
+        with_records=case.profile != case.intake_profile,
     )
 
 
