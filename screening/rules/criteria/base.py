@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from ..facts import MissingFact, missing_fact
 from ..profile import Profile
 
@@ -32,7 +34,14 @@ class Criterion:
     # The profile fields `explain` reads. With the outcome they decide the explanation, which
     # lets the JSON encoder reuse it (rules/encode.py); a kind that reads more overrides
     # `explain_key`.
-    reads: tuple[str, ...] = ()
+    explained_by: tuple[str, ...] = ()
+    _read = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # attrgetter reads the fields in C; the encoder calls this for every criterion.
+        fields = cls.__dict__.get("explained_by", cls.explained_by)
+        cls._read = staticmethod(attrgetter(*fields)) if fields else None
 
     def __init__(self, name: str, label: str, basis: str = "label"):
         self.name = name
@@ -45,9 +54,9 @@ class Criterion:
     def explain(self, p: Profile, outcome: str) -> str:
         raise NotImplementedError
 
-    def explain_key(self, p: Profile) -> tuple:
+    def explain_key(self, p: Profile):
         """What `explain(p, outcome)` depends on besides the outcome (hashable)."""
-        return tuple(getattr(p, name) for name in self.reads)
+        return self._read(p) if self._read is not None else ()
 
     def missing(self, p: Profile, outcome: str) -> tuple[MissingFact, ...]:
         """The facts that would settle this criterion when unknown; empty for a judgment call."""

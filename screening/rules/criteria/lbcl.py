@@ -18,7 +18,7 @@ class FirstLineFailure(Criterion):
     __slots__ = ("allow_transplant_ineligible",)
     kind = "first_line_failure"
 
-    reads = ("disease_status", "relapse_within_12_months", "transplant_eligible")
+    explained_by = ("disease_status", "relapse_within_12_months", "transplant_eligible")
 
     def __init__(self, label, allow_transplant_ineligible, basis="label"):
         super().__init__("second-line setting", label, basis)

@@ -14,7 +14,7 @@ class DiagnosisIn(Criterion):
     kind = "diagnosis_in"
     field = "diagnosis"
 
-    reads = ("diagnosis",)
+    explained_by = ("diagnosis",)
 
     def __init__(self, label, covered, review=None, excluded=None, basis="label"):
         super().__init__("diagnosis", label, basis)
@@ -54,7 +54,7 @@ class AgeAtLeast(Criterion):
     kind = "age_at_least"
     field = "age_years"
 
-    reads = ("age_years",)
+    explained_by = ("age_years",)
 
     def __init__(self, years, label, words, basis="label"):
         super().__init__("age", label, basis)
@@ -98,7 +98,7 @@ class AgeReviewBelow(Criterion):
     kind = "age_review_below"
     field = "age_years"
 
-    reads = ("age_years",)
+    explained_by = ("age_years",)
 
     def __init__(self, years, label, reason, basis):
         super().__init__("age studied", label, basis)
@@ -129,7 +129,7 @@ class StatusIn(Criterion):
     kind = "status_in"
     field = "disease_status"
 
-    reads = ("disease_status",)
+    explained_by = ("disease_status",)
 
     def __init__(self, label, accepted, words, review=None, basis="label"):
         super().__init__("disease status", label, basis)
@@ -176,7 +176,7 @@ class LinesAtLeast(Criterion):
     kind = "lines_at_least"
     field = "prior_lines"
 
-    reads = ("prior_lines",)
+    explained_by = ("prior_lines",)
 
     def __init__(self, lines, label, basis="label"):
         super().__init__("prior lines", label, basis)
@@ -208,7 +208,7 @@ class LinesExactly(Criterion):
     kind = "lines_exactly"
     field = "prior_lines"
 
-    reads = ("prior_lines",)
+    explained_by = ("prior_lines",)
 
     def __init__(self, lines, label, words, basis="label"):
         super().__init__("prior lines", label, basis)
@@ -330,7 +330,7 @@ class MrdAtLeast(Criterion):
     kind = "mrd_at_least"
     field = "mrd_percent"
 
-    reads = ("mrd_percent",)
+    explained_by = ("mrd_percent",)
 
     def __init__(self, percent, label, basis="label"):
         super().__init__("MRD level", label, basis)
