@@ -122,7 +122,7 @@ class CaseAdmin(SimpleHistoryAdmin):
         "due_display",
         "assignee",
         "screening_summary",
-        "document_count",
+        "documents_display",
         "days_open",
     )
     list_display_links = ("reference",)
@@ -358,8 +358,15 @@ class CaseAdmin(SimpleHistoryAdmin):
     @admin.display(description=gettext_lazy("Priority"), ordering="priority")
     def priority_display(self, obj):
         label = Priority(obj.priority).label if obj.priority in Priority.values else obj.priority
+        # The reason in one line under the badge, cut to the column (whole on hover and for
+        # screen readers); the case file's header shows it in full.
         return format_html(
-            '<span class="nav-priority nav-priority-{}">{}</span>', obj.priority, label
+            '<span class="nav-priority nav-priority-{}">{}</span>'
+            '<span class="nav-priority-why" title="{}">{}</span>',
+            obj.priority,
+            label,
+            obj.priority_reason,
+            obj.priority_reason,
         )
 
     @admin.display(description=gettext_lazy("Due"), ordering=F("due_at").asc(nulls_last=True))
@@ -384,7 +391,11 @@ class CaseAdmin(SimpleHistoryAdmin):
             return format_html('<em class="nav-unassigned">{}</em>', _("unassigned"))
         return user.get_full_name() or user.get_username()
 
-    @admin.display(description=gettext_lazy("Days open"), ordering="-submitted_at")
+    @admin.display(description=gettext_lazy("Docs"), ordering="document_count")
+    def documents_display(self, obj):
+        return obj.document_count
+
+    @admin.display(description=gettext_lazy("Days"), ordering="-submitted_at")
     def days_open(self, obj):
         end = obj.closed_at or timezone.now()
         return max((end - obj.submitted_at).days, 0)

@@ -57,7 +57,7 @@ def test_each_row_has_the_columns_a_coordinator_triages_by(client, coordinator):
     assert "Overdue by 5 h" in text and "nav-overdue" in row
     assert "Ines Holloway" in text
     assert case.screening_summary in text and case.screening_summary.startswith("Likely:")
-    assert '<td class="field-document_count">3</td>' in row
+    assert '<td class="field-documents_display">3</td>' in row
     assert '<td class="field-days_open">4</td>' in row
     assert MEDICAL_ADVICE_NOTICE in html
 

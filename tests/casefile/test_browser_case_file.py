@@ -89,4 +89,7 @@ def test_the_queue_shows_the_patients_name_and_fits_1280_pixels(
     table = page.locator("#result_list").inner_text()
     assert "Bartholomew Vantongeren" in table and b_all.patient_name in table
     assert page.evaluate("document.documentElement.scrollWidth") <= FIRST_SCREEN["width"]
+    # Nor does the result table scroll sideways inside its own box.
+    results = page.locator("#changelist .results")
+    assert results.evaluate("e => e.scrollWidth <= e.clientWidth")
     assert axe_violations(page) == []
