@@ -15,7 +15,7 @@ help:
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Navigator needs Python 3.11: run make PYTHON=python3.11")'
+	@$(PYTHON) scripts/check_python.py
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "Could not create a virtualenv: apt-get install python3-venv"; exit 1; }
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
@@ -26,10 +26,12 @@ venv: $(STAMP)
 run: $(STAMP) system-packages-run
 	$(PY) scripts/run_dev.py
 
+# ruff, then the architecture contracts in pyproject.toml ([tool.importlinter]).
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m bandit -c pyproject.toml -q -r navigator screening --severity-level medium
+	$(VENV)/bin/lint-imports --cache-dir var/import-linter
 
 format: $(STAMP)
 	$(PY) -m ruff check --fix .

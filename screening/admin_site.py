@@ -9,35 +9,15 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 
-from screening.core.second_factor import is_verified
-from screening.core.throttle import hit_limit, too_many_requests
-
-
-def signed_in_staff(user) -> bool:
-    """Past the password, whatever the second factor."""
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
-
-
-def sign_in_rate_exceeded(request) -> bool:
-    """LOGIN_RATE sign-in attempts (password or code steps) per address, before django-axes'
-    lockout: it also slows someone spreading guesses over many usernames."""
-    return hit_limit(request, "sign-in", settings.LOGIN_RATE)
-
-
-def sign_in_rate_page(request):
-    return too_many_requests(
-        request,
-        _("There were many sign-in attempts from your network, so signing in is paused."),
-    )
+from screening.core.second_factor import is_verified, signed_in_staff
+from screening.core.throttle import sign_in_rate_exceeded, sign_in_rate_page
 
 
 class NavigatorAdminSite(admin.AdminSite):

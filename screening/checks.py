@@ -1,4 +1,7 @@
-"""Configuration problems reported as Django system checks (shown by runserver, migrate, check)."""
+"""Configuration problems reported as Django system checks (shown by runserver, migrate, check).
+
+An Error stops `manage.py check` (and `check --deploy`) with a non-zero exit, and runserver
+and migrate from starting."""
 
 from pathlib import Path
 
@@ -8,17 +11,19 @@ from django.core.checks import Error, Info, Tags, Warning, register
 
 @register(Tags.compatibility)
 def check_task_broker(app_configs, **kwargs):
-    """Warn loudly when tasks would run inline because no Redis broker is configured."""
+    """Say loudly when tasks would run inline because no Redis broker is configured: a warning
+    in development (W001), an error with DEBUG off (E001), since production never runs tasks
+    eagerly (emails would be sent inside web requests, screenings would hold them)."""
     if not settings.CELERY_TASK_ALWAYS_EAGER:
         return []
-    return [
-        Warning(
-            "REDIS_URL is not set: Celery tasks run EAGERLY inside the web process. "
-            "There is no worker, no retry and no time limit.",
-            hint="Use `make run` (starts an embedded Redis) or set REDIS_URL=redis://host:6379/0.",
-            id="screening.W001",
-        )
-    ]
+    message = (
+        "REDIS_URL is not set: Celery tasks run EAGERLY inside the web process. "
+        "There is no worker, no retry and no time limit."
+    )
+    hint = "Use `make run` (starts an embedded Redis) or set REDIS_URL=redis://host:6379/0."
+    if settings.DEBUG:
+        return [Warning(message, hint=hint, id="screening.W001")]
+    return [Error(message, hint="Set REDIS_URL=redis://host:6379/0.", id="screening.E001")]
 
 
 def _is_inside(child: Path, parent: Path) -> bool:

@@ -15,13 +15,27 @@ carries primary keys only. The send is a Celery signature of the registered task
 honours eager mode (`REDIS_URL` unset: the task runs inline, after the commit) like `.delay()`
 would; `app.send_task` would not. An unknown task name raises `UnknownJob` at once, inside the
 caller's transaction, rather than losing the job after the commit.
+
+A broker that cannot be reached after the commit is logged, not raised: the change is already
+saved, and the database says what still needs doing (the sweeper re-enqueues cases waiting for
+screening, emails never picked up and documents never processed). So a Redis outage does not
+turn a saved intake into an error page.
 """
 
 from __future__ import annotations
 
+import logging
+from functools import partial
+
+import kombu.exceptions
 from django.db import transaction
 
 from navigator.celery import app
+
+logger = logging.getLogger(__name__)
+
+# What publishing raises when the broker is down or unreachable.
+BROKER_ERRORS = (kombu.exceptions.OperationalError, ConnectionError, TimeoutError)
 
 
 class UnknownJob(LookupError):
@@ -49,4 +63,16 @@ def enqueue(task_name: str, *ids: int, countdown: float | None = None) -> None:
     """
     task = _registered(task_name)
     job = task.signature(args=ids, countdown=countdown, immutable=True)
-    transaction.on_commit(job.apply_async)
+    transaction.on_commit(partial(_publish, job))
+
+
+def _publish(job) -> None:
+    try:
+        job.apply_async()
+    except BROKER_ERRORS as exc:
+        logger.error(
+            "Could not publish %s%r after the commit (%s); the sweeper will enqueue it again",
+            job.task,
+            tuple(job.args),
+            exc,
+        )

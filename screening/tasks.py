@@ -1,4 +1,8 @@
-"""Celery tasks. Thin: check input, call a service. Messages carry primary keys only."""
+"""Celery tasks. Thin: check input, call one stage function. Messages carry primary keys only.
+
+The only module that imports every stage; nothing imports it (stages enqueue by name through
+screening.jobs.enqueue).
+"""
 
 import logging
 import smtplib
@@ -69,12 +73,12 @@ def screen_case_task(case_id: int) -> None:
     screen_case(case_id)
 
 
-@shared_task(name="screening.notify_coordinator_task", **PIPELINE_TASK)
-def notify_coordinator_task(notification_id: int) -> None:
-    """Send one outbox email unless it was sent; see screening.notify.outbox."""
-    from screening.notify.outbox import deliver_notification
+@shared_task(name="screening.deliver_email_task", **PIPELINE_TASK)
+def deliver_email_task(email_id: int) -> None:
+    """Send one outbox email unless it was sent; see screening.notify.delivery."""
+    from screening.notify.delivery import deliver_email
 
-    deliver_notification(notification_id)
+    deliver_email(email_id)
 
 
 @shared_task(name="screening.deliver_webhook_task", **PIPELINE_TASK)
@@ -87,7 +91,7 @@ def deliver_webhook_task(delivery_id: int) -> None:
 
 @shared_task(name="screening.process_document_task", **PIPELINE_TASK)
 def process_document_task(document_id: int) -> None:
-    """Virus-scan an uploaded document and extract its text; see documents_processing."""
+    """Virus-scan an uploaded document and extract its text; see screening.documents.processing."""
     from screening.documents.processing import process_document
 
     process_document(document_id)

@@ -9,6 +9,7 @@ intake_wizard = intake_views.IntakeWizard.as_view(url_name="intake_step", done_s
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("status/<str:token>/", status_views.status_page, name="status"),
     path("intake/submitted/", intake_views.intake_submitted, name="intake_submitted"),
     path("intake/save/", intake_views.intake_save, name="intake_save"),

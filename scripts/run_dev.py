@@ -127,7 +127,7 @@ def main() -> int:
             children.append(start("beat", [*celery, "beat", "--loglevel=INFO", "--pidfile="], env))
         banner(
             f"Navigator is running at http://{host}:{port}/",
-            f"Health: http://{host}:{port}/healthz   Admin: http://{host}:{port}/admin/",
+            f"Ready: http://{host}:{port}/readyz   Admin: http://{host}:{port}/admin/",
             f"Links in emails start with {env['SITE_URL']} (SITE_URL).",
             "Demo logins: 'coordinator', and 'lead' for the dashboard and access log (passwords",
             "  printed above when first created; reset with: .venv/bin/python manage.py",

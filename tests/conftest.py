@@ -7,8 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import override_settings
 
-# Browser fixtures (chromium, new_page, browser_page) for every layer's tests.
-pytest_plugins = ["tests.browser"]
+# Browser fixtures (chromium, new_page, browser_page) and the real SMTP server (mail_server,
+# smtp_settings) for every layer's tests.
+pytest_plugins = ["tests.browser", "tests.mailserver"]
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,7 +1,8 @@
-"""The staff side of Navigator, in the Django admin: the case queue and case page
-(cases.py), documents and their download (documents.py), the access log (access_log.py),
-coordinators' profiles (coordinators.py), the leads' dashboard (dashboard.py), and referring
-organisations with their API keys and webhooks (organisations.py).
+"""The staff side of Navigator, in the Django admin: the case page (cases.py), the queue
+(queue.py) and the case page's actions (case_actions.py), documents and their download
+(documents.py), the access log (access_log.py), coordinators' profiles (coordinators.py), the
+leads' dashboard (dashboard.py), and referring organisations with their API keys and webhooks
+(organisations.py).
 
 Importing the modules registers their ModelAdmins with the default admin site."""
 

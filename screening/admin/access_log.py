@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy
 
+from screening.admin.read_only import ReadOnlyAdmin
 from screening.models import AccessRecord
 from screening.triage import access
 
@@ -14,7 +15,7 @@ def can_read_access_log(user) -> bool:
 
 
 @admin.register(AccessRecord)
-class AccessRecordAdmin(admin.ModelAdmin):
+class AccessRecordAdmin(ReadOnlyAdmin):
     list_display = (
         "at",
         "user",
@@ -39,15 +40,6 @@ class AccessRecordAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_read_access_log(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("Case"), ordering="case__reference")
     def case_link(self, obj):

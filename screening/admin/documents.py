@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from screening.admin.read_only import ReadOnlyAdmin
 from screening.models import AccessRecord, Document, ScanStatus
 from screening.triage import access
 
@@ -59,7 +60,7 @@ def _unavailable(request, document, message, status):
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     list_display = (
         "original_name",
         "case_reference",
@@ -92,15 +93,6 @@ class DocumentAdmin(admin.ModelAdmin):
         if obj is None:
             return self.has_module_permission(request)
         return access.can_view_document(request.user, obj)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("Case"), ordering="case__reference")
     def case_reference(self, obj):

@@ -22,8 +22,9 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from screening.admin_site import sign_in_rate_exceeded, sign_in_rate_page, signed_in_staff
 from screening.core import second_factor
+from screening.core.second_factor import signed_in_staff
+from screening.core.throttle import sign_in_rate_exceeded, sign_in_rate_page
 
 
 class CodeForm(forms.Form):

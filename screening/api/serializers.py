@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from screening.intake.derivation import DISEASES
 from screening.intake.forms.diagnosis import DISEASE_LABELS
 from screening.intake.forms.status import MRD_CHOICES, STATUS_CHOICES
 from screening.intake.forms.treatment import (
@@ -21,6 +20,7 @@ from screening.intake.forms.treatment import (
     RESPONSE_CHOICES,
     TRANSPLANT_CHOICES,
 )
+from screening.intake.vocabulary import DISEASES
 from screening.models import DocumentCategory, SubmitterRole
 from screening.rules.vocabulary import BIOMARKERS
 

@@ -1,7 +1,15 @@
 """Reachability of the parts Navigator needs: database, Redis broker, Celery workers.
 
-Each probe has a short timeout so /healthz answers within about a second even when
-everything is down.
+Two questions, two answers:
+- liveness (`/healthz`, for load balancers): does this process answer, and its database? A
+  web node that passes serves the intake and the staff pages; it needs no worker (jobs wait in
+  the database and the broker, and the sweeper re-enqueues what a broker lost), so a worker or
+  broker outage must not take web nodes out of rotation;
+- readiness (`/readyz`, for monitoring and alerts): is the whole pipeline up, database, broker
+  and at least one worker? It fails while screening or email would wait.
+
+Each probe has a short timeout so either answers within about a second even when everything
+is down.
 """
 
 from dataclasses import asdict, dataclass
@@ -19,6 +27,29 @@ UP, DOWN, EAGER = "up", "down", "eager"
 class ComponentStatus:
     status: str
     detail: str = ""
+
+
+EAGER_WARNING = "REDIS_URL is not set: tasks run eagerly in the web process; no broker, no worker."
+
+
+@dataclass(frozen=True)
+class LivenessReport:
+    database: ComponentStatus
+    eager: bool
+
+    @property
+    def healthy(self) -> bool:
+        return self.database.status == UP
+
+    def as_dict(self) -> dict:
+        body = {
+            "status": "ok" if self.healthy else "unavailable",
+            "database": asdict(self.database),
+            "eager": self.eager,
+        }
+        if self.eager:
+            body["warning"] = EAGER_WARNING
+        return body
 
 
 @dataclass(frozen=True)
@@ -41,9 +72,7 @@ class HealthReport:
             "eager": self.eager,
         }
         if self.eager:
-            body["warning"] = (
-                "REDIS_URL is not set: tasks run eagerly in the web process; no broker, no worker."
-            )
+            body["warning"] = EAGER_WARNING
         return body
 
 
@@ -85,7 +114,12 @@ def check_workers(broker_url: str, timeout: float) -> ComponentStatus:
     return ComponentStatus(UP, f"{len(names)} worker(s): {', '.join(names)}")
 
 
-def collect_health() -> HealthReport:
+def collect_liveness() -> LivenessReport:
+    """Probe the database only (see the module docstring)."""
+    return LivenessReport(check_database(), eager=settings.CELERY_TASK_ALWAYS_EAGER)
+
+
+def collect_readiness() -> HealthReport:
     """Probe the database, the broker and the workers and return what answered."""
     timeout = settings.HEALTHZ_TIMEOUT
     database = check_database()

@@ -24,6 +24,11 @@ TOTP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
 
 
+def signed_in_staff(user) -> bool:
+    """Past the password, whatever the second factor."""
+    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
+
+
 def is_verified(user) -> bool:
     """Whether this request's user passed the second factor in this session.
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage, is_ratelimited
 
@@ -99,3 +100,16 @@ def too_many_requests(request, message: str, *, retry_after_seconds: int = 3600)
     response["Retry-After"] = str(retry_after_seconds)
     add_never_cache_headers(response)
     return response
+
+
+def sign_in_rate_exceeded(request) -> bool:
+    """LOGIN_RATE sign-in attempts (password or code steps) per address, before django-axes'
+    lockout: it also slows someone spreading guesses over many usernames."""
+    return hit_limit(request, "sign-in", settings.LOGIN_RATE)
+
+
+def sign_in_rate_page(request):
+    return too_many_requests(
+        request,
+        _("There were many sign-in attempts from your network, so signing in is paused."),
+    )

@@ -25,10 +25,10 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from screening.intake.consent import CONSENT_STATEMENTS, CONSENT_VERSION
-from screening.intake.derivation import DISEASES, RELEVANT_BIOMARKERS, status_questions
 from screening.intake.forms import AboutForm, DiagnosisForm, DiseaseNowForm, HealthForm
 from screening.intake.forms.fields import NO, UNKNOWN, YES
 from screening.intake.forms.treatment import TreatmentForm
+from screening.intake.vocabulary import DISEASES, RELEVANT_BIOMARKERS, status_questions
 from screening.rules.vocabulary import BIOMARKERS
 
 # A hospital's clock may run a little ahead of ours.

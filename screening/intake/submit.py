@@ -38,7 +38,7 @@ from screening.intake.derivation import (
     derive_trial_inputs,
 )
 from screening.models import Case, CaseStatus, Document, EventKind, IntakeDraft, ResumeLink
-from screening.notify.emails import send_email
+from screening.notify.outbox import queue_email
 from screening.pipeline.screen import request_screening
 from screening.rules.profile import validate_patient
 
@@ -135,9 +135,11 @@ def _signer() -> signing.TimestampSigner:
 
 
 def send_resume_link(draft: IntakeDraft, email: str) -> ResumeLink:
-    """Create a single-use resume link for the draft and email it; returns the stored link."""
+    """Create a single-use resume link for the draft and queue its email (outbox); returns the
+    stored link."""
     raw = new_token()
     now = timezone.now()
+    url = settings.SITE_URL + reverse("intake_resume", args=[_signer().sign(raw)])
     with transaction.atomic():
         link = ResumeLink.objects.create(
             draft=draft, token_hash=hash_token(raw), expires_at=now + RESUME_LINK_LIFETIME
@@ -146,8 +148,14 @@ def send_resume_link(draft: IntakeDraft, email: str) -> ResumeLink:
         IntakeDraft.objects.filter(pk=draft.pk).update(
             email=email, expires_at=max(draft.expires_at, link.expires_at)
         )
-    url = settings.SITE_URL + reverse("intake_resume", args=[_signer().sign(raw)])
-    send_email("resume_link", email, {"resume_url": url, "expires_at": link.expires_at})
+        queue_email(
+            "resume_link",
+            email,
+            draft=draft,
+            context={"resume_url": url, "expires_at": link.expires_at},
+            secrets=("resume_url",),
+            key=f"resume_link:{link.pk}",
+        )
     return link
 
 
@@ -285,17 +293,19 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
     raise RuntimeError("could not find a free case reference")
 
 
-def _send_confirmation(case: Case, token: str) -> None:
-    send_email(
+def _queue_confirmation(case: Case, token: str) -> None:
+    queue_email(
         "intake_confirmation",
         case.email,
-        {
+        case=case,
+        context={
             "reference": case.reference,
             "first_name": case.first_name,
             "status_url": status_page_url(token),
             "document_count": case.document_count,
         },
-        case=case,
+        secrets=("status_url",),
+        key=f"intake_confirmation:{case.pk}",
     )
 
 
@@ -304,9 +314,9 @@ def submit_case(answers: dict, *, submission_key: str, draft: IntakeDraft | None
 
     In one transaction: the case (random reference, answers, derived and validated profile,
     consent), the draft's documents moved onto it, a status token, the "received" timeline
-    event, and screening requested. After commit: screening and document processing are
-    enqueued and the confirmation email (reference, next steps, status link; no medical
-    details) is sent.
+    event, screening requested and the confirmation email (reference, next steps, status
+    link; no medical details) queued on the outbox. After commit: screening, document
+    processing and the email's delivery are enqueued.
 
     The returned case carries the raw status token as `case.raw_status_token` (it is never
     stored). Replaying a submission key returns the existing case with `raw_status_token`
@@ -348,7 +358,7 @@ def submit_case(answers: dict, *, submission_key: str, draft: IntakeDraft | None
             request_screening(case)
             for document in documents:
                 enqueue_document_processing(document)
-            transaction.on_commit(lambda: _send_confirmation(case, token), robust=True)
+            _queue_confirmation(case, token)
     except IntegrityError:
         existing = Case.objects.filter(submission_key=submission_key).first()
         if existing is None:

@@ -13,7 +13,11 @@ from screening.models.documents import (
 )
 from screening.models.facts import FactProposal, ProposalState
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
-from screening.models.notifications import Notification, NotificationState
+from screening.models.notifications import (
+    Notification,
+    NotificationAttachment,
+    NotificationState,
+)
 from screening.models.organisations import (
     ApiKey,
     ApiSubmission,
@@ -46,6 +50,7 @@ __all__ = [
     "IntakeDraft",
     "Note",
     "Notification",
+    "NotificationAttachment",
     "Organisation",
     "NotificationState",
     "Outcome",

@@ -154,7 +154,7 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["status", "priority", "due_at"], name="case_queue_idx"),
             models.Index(fields=["assigned_to", "status"], name="case_assignee_idx"),
-            # The coordinators' queue (screening/admin/cases.py): open cases by due time, read
+            # The coordinators' queue (screening/admin/queue.py): open cases by due time, read
             # in index order at any page depth; closed cases (most rows, over time) are not in
             # it. latest_run_id lets the product-verdict filter and its count read only this
             # index, never the wide case rows.

@@ -23,7 +23,9 @@ class EventKind(models.TextChoices):
     RECORDS_REQUESTED = "records_requested", _("Records requested")
     RECORDS_RECEIVED = "records_received", _("Records received")
     NOTE = "note", _("Note")
+    EMAIL_QUEUED = "email_queued", _("Email queued")
     EMAIL_SENT = "email_sent", _("Email sent")
+    EMAIL_FAILED = "email_failed", _("Email failed")
     TRIALS_MATCHED = "trials_matched", _("Trials matched")
 
 

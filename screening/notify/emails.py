@@ -1,21 +1,28 @@
-"""One builder for every email: a template triple per message, rendered and sent here.
+"""One builder for every email: a template triple per message, rendered here.
 
 Templates live in templates/emails/<name>/{subject.txt,body.txt,body.html}. Emails to patients
 and coordinators carry references and links, never medical details, unless the template is a
 case summary that staff send on purpose (and it then carries the not-medical-advice notice).
+Nothing here sends: every email leaves through the outbox (screening/notify/outbox.py).
 """
+
+from __future__ import annotations
+
+import uuid
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import escape
 
-from screening.core.timeline import record_event
-from screening.models import Case, EventKind
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 
 
 def render_email(name: str, context: dict) -> tuple[str, str, str]:
-    """Return (subject, text body, html body) for the template triple `name`."""
+    """Return (subject, text body, html body) for the template triple `name`, in the active
+    language."""
     context = {"notice": MEDICAL_ADVICE_NOTICE, "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}/subject.txt", context)
     # A subject is one line: a newline in it is a header injection waiting to happen.
@@ -25,27 +32,42 @@ def render_email(name: str, context: dict) -> tuple[str, str, str]:
     return subject, text, html
 
 
-def send_email(
-    name: str,
-    to: list[str] | str,
-    context: dict,
-    *,
-    case: Case | None = None,
-    actor=None,
-    patient_visible: bool = False,
-) -> None:
-    """Render and send one email; when it concerns a case, the timeline records it."""
-    recipients = [to] if isinstance(to, str) else list(to)
-    subject, text, html = render_email(name, {"case": case, **context})
-    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, recipients)
-    message.attach_alternative(html, "text/html")
-    message.send()
-    if case is not None:
-        record_event(
-            case,
-            EventKind.EMAIL_SENT,
-            f"Email '{subject}' sent to {', '.join(recipients)}",
-            actor=actor,
-            data={"template": name, "to": recipients},
-            patient_visible=patient_visible,
-        )
+def new_message_id() -> str:
+    """A Message-ID for a new outbox row, kept with it so every attempt sends the same one
+    (a receiving server or mail client can then recognise a repeat)."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<navigator.{uuid.uuid4().hex}@{domain}>"
+
+
+def build_message(row) -> EmailMultiAlternatives:
+    """The email an outbox row (screening.models.Notification) stands for, as stored."""
+    message = EmailMultiAlternatives(
+        row.subject,
+        row.body_text,
+        settings.DEFAULT_FROM_EMAIL,
+        list(row.to),
+        headers={"Message-ID": row.message_id},
+    )
+    if row.body_html:
+        message.attach_alternative(row.body_html, "text/html")
+    for attachment in row.attachments.all():
+        message.attach(attachment.filename, bytes(attachment.content), attachment.content_type)
+    return message
+
+
+REDACTED = "[link removed after sending]"
+
+
+def redacted_copy(row) -> dict:
+    """The row's stored subject and bodies with its secrets (links with tokens) removed, as
+    fields to save; once the email has left, nobody needs them again."""
+    fields = {"subject": row.subject, "body_text": row.body_text, "body_html": row.body_html}
+    for secret in row.secrets:
+        for name, value in fields.items():
+            fields[name] = value.replace(secret, REDACTED).replace(escape(secret), REDACTED)
+    return {**fields, "secrets": []}
+
+
+def case_admin_url(case) -> str:
+    """The coordinator's link to the case in the admin (sign-in required)."""
+    return settings.SITE_URL + reverse("admin:screening_case_change", args=[case.pk])

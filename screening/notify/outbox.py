@@ -1,135 +1,157 @@
-"""Sending the pipeline's emails from the outbox (screening.models.Notification), once.
+"""The outbox: the one way out for email. Every email Navigator sends is queued here.
 
-A row is sent only by the delivery that claimed it with a conditional update (pending →
-sending, with its claim time). The pipeline creates the row already claimed, in the same
-transaction as the assignment, and sends right after that commits; anyone else (the notify
-task after a manual reassignment, a redelivered task, the sweeper) claims it first. If sending
-fails with a mail-transport error the claim is released so the task's retry can send it; if
-the process dies mid-send the claim goes stale after CLAIM_STALE_AFTER and the sweeper
-delivers it again (at most MAX_ATTEMPTS claims). So a retried or duplicated task never sends
-twice; the one window left is a crash between the mail server accepting the message and the
-row being marked sent.
+Use, from any stage, inside the transaction of the change that calls for the email:
+
+    from screening.notify.outbox import queue_email
+
+    with transaction.atomic():
+        ...move the case...
+        queue_email(
+            "records_request",            # templates/emails/records_request/{subject.txt,...}
+            case.email,                   # one address or a list
+            case=case,                    # what it is about: a case, or draft=... (or neither)
+            language=case.language,       # rendered in it; default: the active language
+            context={"status_url": url},  # the templates' context (`case` is added)
+            secrets=("status_url",),      # context values removed from the stored copy once sent
+            sent_by=request.user,         # a person who sent it on purpose, if any
+            key=f"records_request:{records.pk}",  # optional business key: queued once per fact
+        )
+
+What happens:
+- the email is rendered now, inside `translation.override(language)`, and stored on an outbox
+  row (screening.models.Notification) in the caller's transaction: subject, text, HTML,
+  recipients, language, a stable Message-ID, attachments. A rolled-back change queues nothing;
+  a committed one cannot forget its email. The case timeline gets "email queued".
+- after the commit, `screening.deliver_email_task` delivers it (screening/notify/delivery.py):
+  claimed with a conditional update, sent, and marked sent in its own commit the moment the
+  mail server accepts it; then "email sent" goes on the timeline and the secrets are removed
+  from the stored copy. A transient failure (server down, timeout, 4xx) is retried with
+  exponential backoff by the sweeper; a permanent refusal (5xx) marks it failed with the
+  server's reason, on the timeline. No SMTP call ever happens in a transaction or a web
+  request.
+- deleting the case or the draft deletes its queued emails; a delivery that finds its row gone
+  logs it and stops.
+
+Extension points: `attachments=[Attachment(filename, content, content_type)]` (kept with the
+row, sent with every attempt) and `sent_by` (the staff member who sent it on purpose: the
+timeline's actor). `assignee=user` marks an email meant for the case's assignee: it is
+cancelled if the case is reassigned before it leaves. `claimed=True` is for a worker that
+sends the email itself right after its own commit (the pipeline's coordinator notice): the row
+is created claimed and the caller passes it to `delivery.send_claimed_email`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import smtplib
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from screening.models import CaseEvent, EventKind, Notification, NotificationState
-from screening.notify.emails import send_email
+from screening.core.timeline import record_event
+from screening.jobs import enqueue
+from screening.models import (
+    Case,
+    EventKind,
+    IntakeDraft,
+    Notification,
+    NotificationAttachment,
+    NotificationState,
+)
+from screening.notify.emails import new_message_id, redacted_copy, render_email
 
 logger = logging.getLogger(__name__)
 
-# Longer than any send can take (EMAIL_TIMEOUT is 10 s per SMTP step), short enough that an
-# email whose sender died goes out within a few minutes (the sweeper runs every minute).
-CLAIM_STALE_AFTER = dt.timedelta(minutes=2)
-MAX_ATTEMPTS = 5
-# Errors that mean the message did not leave: release the claim and let the task retry.
-MAIL_TRANSPORT_ERRORS = (
-    ConnectionError,
-    TimeoutError,
-    smtplib.SMTPConnectError,
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPHeloError,
-)
+DELIVER_TASK = "screening.deliver_email_task"
 
 
-def case_admin_url(case) -> str:
-    """The coordinator's link to the case in the admin (sign-in required)."""
-    return settings.SITE_URL + reverse("admin:screening_case_change", args=[case.pk])
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    content_type: str = "application/octet-stream"
 
 
-def _claimable(now: dt.datetime) -> Q:
-    stale = Q(
-        state=NotificationState.SENDING,
-        claimed_at__lt=now - CLAIM_STALE_AFTER,
-        attempts__lt=MAX_ATTEMPTS,
+def queue_email(
+    template: str,
+    to: str | Sequence[str],
+    *,
+    case: Case | None = None,
+    draft: IntakeDraft | None = None,
+    language: str | None = None,
+    context: Mapping | None = None,
+    secrets: Iterable[str] = (),
+    key: str | None = None,
+    assignee=None,
+    sent_by=None,
+    patient_visible: bool = False,
+    attachments: Sequence[Attachment] = (),
+    claimed: bool = False,
+) -> Notification:
+    """Render an email and put it on the outbox; it is delivered after the commit.
+
+    See the module docstring. `patient_visible` shows the "sent" event on the patient's status
+    page too. Returns the outbox row.
+    """
+    recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
+    if not recipients or not all(recipients):
+        raise ValueError(f"The {template} email needs at least one recipient address.")
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    context = {"case": case, **(context or {})}
+    with translation.override(language):
+        subject, text, html = render_email(template, context)
+    claim = {"state": NotificationState.SENDING, "claimed_at": timezone.now(), "attempts": 1}
+    row = Notification.objects.create(
+        key=key or f"{template}:{uuid.uuid4().hex}",
+        case=case,
+        draft=draft,
+        recipient=assignee,
+        sent_by=sent_by if getattr(sent_by, "pk", None) else None,
+        to=recipients,
+        template=template,
+        language=language,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        secrets=[str(context[name]) for name in secrets if context.get(name)],
+        message_id=new_message_id(),
+        patient_visible=patient_visible,
+        **(claim if claimed else {}),
     )
-    return Q(state=NotificationState.PENDING) | stale
-
-
-def claimed_notification_fields() -> dict:
-    """Fields for an outbox row created already claimed by the caller, who sends it next."""
-    return {"state": NotificationState.SENDING, "claimed_at": timezone.now(), "attempts": 1}
-
-
-def deliver_notification(notification_id: int) -> bool:
-    """Claim and send one outbox email if nobody has; returns True if this call sent it."""
-    now = timezone.now()
-    claimed = Notification.objects.filter(_claimable(now), pk=notification_id).update(
-        state=NotificationState.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return False
-    notification = Notification.objects.select_related("case", "recipient").get(pk=notification_id)
-    return send_claimed_notification(notification)
-
-
-def send_claimed_notification(notification: Notification) -> bool:
-    """Send an outbox email this caller has claimed (state sending, its own claimed_at)."""
-    case, recipient = notification.case, notification.recipient
-    mine = Notification.objects.filter(
-        pk=notification.pk, state=NotificationState.SENDING, claimed_at=notification.claimed_at
-    )
-    if recipient is None or not recipient.email or case.assigned_to_id != recipient.pk:
-        mine.update(state=NotificationState.CANCELLED, last_error="no longer the assignee")
-        return False
-    context = {"case": case, "recipient": recipient, "case_url": case_admin_url(case)}
-    try:
-        # case=None: the timeline event is written below, in one transaction with the
-        # "sent" mark, rather than in a transaction of its own.
-        send_email(notification.template, recipient.email, context, case=None)
-    except MAIL_TRANSPORT_ERRORS as exc:
-        mine.update(state=NotificationState.PENDING, claimed_at=None, last_error=repr(exc)[:200])
-        raise
-    # The subject alone, for the timeline (send_email rendered the whole message).
-    subject = " ".join(
-        render_to_string(
-            f"emails/{notification.template}/subject.txt",
-            {"site_url": settings.SITE_URL, **context},
-        ).split()
-    )
-    with transaction.atomic():
-        mine.update(state=NotificationState.SENT, sent_at=timezone.now(), last_error="")
-        CaseEvent.objects.bulk_create(
-            [
-                CaseEvent(
-                    case=case,
-                    kind=EventKind.EMAIL_SENT,
-                    message=f"Email '{subject}' sent to {recipient.email}"[:500],
-                    data={"template": notification.template, "to": [recipient.email]},
-                ),
-                CaseEvent(
-                    case=case,
-                    kind=EventKind.NOTIFIED,
-                    message=f"Coordinator {recipient.get_full_name() or recipient.get_username()}"
-                    " notified",
-                    data={"notification": notification.pk, "to": recipient.pk},
-                ),
-            ]
+    NotificationAttachment.objects.bulk_create(
+        NotificationAttachment(
+            notification=row, filename=a.filename, content=a.content, content_type=a.content_type
         )
-    return True
+        for a in attachments
+    )
+    if claimed:
+        return row
+    if case is not None:
+        record_event(
+            case,
+            EventKind.EMAIL_QUEUED,
+            f"Email '{subject}' queued for {', '.join(recipients)}",
+            actor=sent_by,
+            data={"email": row.pk, "template": template, "to": recipients},
+        )
+    else:
+        logger.info("Email %s (%s) queued for draft %s", row.pk, template, row.draft_id)
+    enqueue(DELIVER_TASK, row.pk)
+    return row
 
 
-def deliver_pending_notifications(case_id: int) -> int:
-    """Send every claimable outbox email of one case; returns how many this call sent."""
-    now = timezone.now()
-    ids = Notification.objects.filter(_claimable(now), case_id=case_id).values_list("pk", flat=True)
-    return sum(deliver_notification(pk) for pk in list(ids))
-
-
-def overdue_notifications(older_than: dt.timedelta = CLAIM_STALE_AFTER):
-    """Ids of outbox emails still unsent: pending for a while, or claimed and stale."""
-    now = timezone.now()
-    return Notification.objects.filter(
-        _claimable(now), created_at__lt=now - older_than
-    ).values_list("pk", flat=True)
+def cancel_queued_emails(case: Case, template: str, reason: str) -> int:
+    """Cancel the case's emails of this template that have not started to leave."""
+    rows = Notification.objects.filter(
+        case=case, template=template, state=NotificationState.QUEUED
+    ).select_for_update()
+    for row in rows:
+        Notification.objects.filter(pk=row.pk).update(
+            state=NotificationState.CANCELLED,
+            last_error=reason[:500],
+            finished=True,
+            **redacted_copy(row),
+        )
+    return len(rows)

@@ -5,7 +5,7 @@ When a case an organisation submitted changes status, or its coordinator asks fo
 the change (a post_save receiver on CaseEvent, connected in screening/apps.py, so the workflow
 never imports this module). After the commit the delivery task POSTs it.
 
-Sending follows the email outbox's pattern (screening/notify/outbox.py): a delivery first
+Sending follows the email outbox's pattern (screening/notify/delivery.py): a delivery first
 claims the row with a conditional update (pending and due → sending, with its claim time), so
 a duplicated or redelivered task sends nothing twice; a claim whose sender died goes stale
 after CLAIM_STALE_AFTER and the sweeper hands it out again. An answer other than 2xx, a
@@ -61,7 +61,6 @@ from screening.models import (
     WebhookDelivery,
     WebhookState,
 )
-from screening.notify.outbox import CLAIM_STALE_AFTER
 from screening.rules.facts import DOCUMENTS, FACT_NAMES
 
 logger = logging.getLogger(__name__)
@@ -70,6 +69,9 @@ SIGNATURE_HEADER = "Navigator-Signature"
 ID_HEADER = "Navigator-Webhook-Id"
 EVENT_HEADER = "Navigator-Event"
 SIGNATURE_TOLERANCE = 300
+# Far longer than one POST can take (WEBHOOK_TIMEOUT), short enough that a webhook whose sender
+# died goes out within a few minutes (the sweeper runs every minute).
+CLAIM_STALE_AFTER = dt.timedelta(minutes=2)
 MAX_ATTEMPTS = 15
 FIRST_BACKOFF = 30
 MAX_BACKOFF = 6 * 60 * 60

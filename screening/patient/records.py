@@ -16,8 +16,8 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,7 +31,8 @@ from screening.documents.uploads import (
     too_many_files,
 )
 from screening.models import Case, CaseStatus, DocumentCategory, EventKind, RecordsRequest
-from screening.notify.outbox import case_admin_url
+from screening.notify.emails import case_admin_url
+from screening.notify.outbox import queue_email
 from screening.rules.facts import DOCUMENTS, FACT_NAMES
 
 logger = logging.getLogger(__name__)
@@ -152,36 +153,26 @@ def receive_records(
             data={**data, "requests": fulfilled},
             patient_visible=True,
         )
-        case_id, event_id = moved.pk, event.pk
-        transaction.on_commit(lambda: notify_records_received(case_id, event_id))
+        _queue_records_received(moved, event, len(documents))
     return documents
 
 
-def notify_records_received(case_id: int, event_id: int) -> bool:
-    """Email the coordinator(s) that records arrived. Runs after commit; never raises.
-
-    The upload is already safe; a mail failure is logged (and the case is back in the
-    coordinator's queue as "in review" either way).
-    """
-    from screening.notify.emails import send_email
-
-    try:
-        case = Case.objects.select_related("assigned_to").get(pk=case_id)
-        recipients = records_recipients(case)
-        if not recipients:
-            logger.warning("Records received on case %s: nobody to notify", case.reference)
-            return False
-        send_email(
-            "records_received",
-            recipients,
-            {
-                "case_url": case_admin_url(case),
-                "recipient": case.assigned_to,
-                "count": case.events.get(pk=event_id).data.get("count", 0),
-            },
-            case=case,
-        )
-        return True
-    except Exception:  # noqa: BLE001 - after commit, nothing may undo the patient's upload
-        logger.exception("Could not email about records received on case %s", case_id)
-        return False
+def _queue_records_received(case: Case, event, count: int) -> None:
+    """Tell the coordinator(s) that records arrived, through the outbox: a mail server that is
+    down or slow never touches the patient's upload."""
+    recipients = records_recipients(case)
+    if not recipients:
+        logger.warning("Records received on case %s: nobody to notify", case.reference)
+        return
+    queue_email(
+        "records_received",
+        recipients,
+        case=case,
+        language=settings.LANGUAGE_CODE,
+        context={
+            "case_url": case_admin_url(case),
+            "recipient": case.assigned_to,
+            "count": count,
+        },
+        key=f"records_received:{event.pk}",
+    )

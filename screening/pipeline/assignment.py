@@ -4,13 +4,14 @@ Automatic assignment picks, among active staff in the Coordinator group whose pr
 new cases, the ones who work in the case's language if there are any (else everyone), and of
 those the one with the fewest open cases (ties: the longest-standing account). Every
 assignment adds a timeline event and an outbox row for the coordinator's email in the same
-transaction; the email itself is sent by screening/notify/outbox.py.
+transaction; the email itself leaves through the outbox (screening/notify/).
 """
 
 from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Count, OuterRef, Subquery
@@ -20,17 +21,10 @@ from django.utils.translation import gettext as _
 
 from screening.core.roles import COORDINATOR, LEAD
 from screening.core.timeline import record_event
-from screening.jobs import enqueue
-from screening.models import (
-    Case,
-    CaseEvent,
-    CaseStatus,
-    EventKind,
-    Notification,
-    NotificationState,
-)
+from screening.models import Case, CaseEvent, CaseStatus, EventKind, Notification
 from screening.models.case import OPEN_STATUSES
-from screening.notify.outbox import claimed_notification_fields
+from screening.notify.emails import case_admin_url
+from screening.notify.outbox import cancel_queued_emails, queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -87,12 +81,13 @@ def _display(user) -> str:
 
 def _assign_locked(
     case: Case, user, *, by=None, reason: str = "", claim: bool = False
-) -> Notification | None:
-    """Assign a case whose row this transaction holds; returns the outbox row for the email
-    (created already claimed by the caller when `claim`, who then sends it).
+) -> tuple[bool, Notification | None]:
+    """Assign a case whose row this transaction holds; returns (assigned, the outbox row for
+    the assignee's email), the row created already claimed by the caller when `claim`, who
+    then sends it; None if the assignee has no email address.
 
     Automatic assignment (`by` None) only applies to a case that is still unassigned in the
-    database, whatever the caller read earlier; it returns None otherwise.
+    database, whatever the caller read earlier; it returns (False, None) otherwise.
     """
     previous = case.assigned_to if case.assigned_to_id else None
     now = timezone.now()
@@ -100,13 +95,11 @@ def _assign_locked(
     if by is None and previous is None:
         target = target.filter(assigned_to__isnull=True)
     if not target.update(assigned_to=user, assigned_at=now):
-        return None
+        return False, None
     case.assigned_to, case.assigned_at = user, now
     if previous is not None:
         # An email not yet sent to the previous assignee is moot now.
-        Notification.objects.filter(
-            case=case, template=COORDINATOR_ASSIGNED_TEMPLATE, state=NotificationState.PENDING
-        ).update(state=NotificationState.CANCELLED, last_error="reassigned before sending")
+        cancel_queued_emails(case, COORDINATOR_ASSIGNED_TEMPLATE, "reassigned before sending")
         message = f"Reassigned from {_display(previous)} to {_display(user)}"
     else:
         message = f"Assigned to {_display(user)}"
@@ -119,12 +112,19 @@ def _assign_locked(
         actor=by,
         data={"to": user.pk, "from": previous.pk if previous else None, "automatic": by is None},
     )
-    return Notification.objects.create(
-        key=f"{COORDINATOR_ASSIGNED_TEMPLATE}:{event.pk}",
+    if not user.email:
+        logger.warning("%s has no email address: not told about case %s", user, case.pk)
+        return True, None
+    return True, queue_email(
+        COORDINATOR_ASSIGNED_TEMPLATE,
+        user.email,
         case=case,
-        recipient=user,
-        template=COORDINATOR_ASSIGNED_TEMPLATE,
-        **(claimed_notification_fields() if claim else {}),
+        # Staff read Navigator in the site's language.
+        language=settings.LANGUAGE_CODE,
+        context={"recipient": user, "case_url": case_admin_url(case)},
+        key=f"{COORDINATOR_ASSIGNED_TEMPLATE}:{event.pk}",
+        assignee=user,
+        claimed=claim,
     )
 
 
@@ -144,7 +144,7 @@ def assign_screened_case(case: Case, *, claim: bool = False) -> Notification | N
     if user is None:
         logger.warning("No coordinator accepts new cases; case %s stays unassigned", case.pk)
         return None
-    return _assign_locked(case, user, reason="automatic", claim=claim)
+    return _assign_locked(case, user, reason="automatic", claim=claim)[1]
 
 
 def assign_new_case(case: Case) -> Notification | None:
@@ -167,7 +167,7 @@ def assign_new_case(case: Case) -> Notification | None:
 
 
 def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
-    """Assign (or reassign) the case to `user`; the new assignee is emailed after commit.
+    """Assign (or reassign) the case to `user`; the new assignee is emailed (outbox).
 
     Raises AssignmentError if `user` is not an active coordinator or lead, or the case is
     closed.
@@ -185,9 +185,8 @@ def assign_case(case: Case, user, *, by=None, reason: str = "") -> bool:
             raise AssignmentError(_("A closed case cannot be assigned; reopen it first."))
         if locked.assigned_to_id == user.pk:
             return False
-        notification = _assign_locked(locked, user, by=by, reason=reason)
-        if notification is None:
+        assigned, _notice = _assign_locked(locked, user, by=by, reason=reason)
+        if not assigned:
             return False
-        enqueue("screening.notify_coordinator_task", notification.pk)
     case.assigned_to, case.assigned_at = locked.assigned_to, locked.assigned_at
     return True

@@ -11,9 +11,10 @@ concurrently, or again after a crash half-way, repeats nothing and loses nothing
    run is also keyed by case, ruleset and profile hash). A case is assigned only if it never
    was, and the coordinator's email is written to the outbox in the same transaction,
    already claimed by this delivery;
-2. notify: that email is sent after the commit and marked sent with its timeline events
-   (screening/notify/outbox.py). A delivery that finds the case already screened
-   only sends what is left unsent and unclaimed.
+2. notify: that email is sent by this same task right after the commit, marked sent the
+   moment the mail server accepts it, then recorded on the timeline
+   (screening/notify/delivery.py). A delivery that finds the case already screened only
+   sends (or records) what is left unsent and unclaimed.
 
 Timeline events: screening started, screened, prioritised, status changed, assigned, email
 sent, notified. A case whose profile the rules cannot read still goes to a coordinator, marked
@@ -30,12 +31,10 @@ from django.utils import timezone
 from screening.core.timeline import record_event
 from screening.jobs import enqueue
 from screening.models import Case, CaseStatus, EventKind, Notification
-from screening.notify.outbox import (
-    deliver_pending_notifications,
-    send_claimed_notification,
-)
+from screening.notify.delivery import deliver_pending_emails, send_claimed_email
 from screening.pipeline.assignment import (
     ASSIGNABLE_STATUSES,
+    COORDINATOR_ASSIGNED_TEMPLATE,
     assign_new_case,
     assign_screened_case,
 )
@@ -70,12 +69,12 @@ def screen_case(case_id: int) -> None:
     if case.status in WAITING_STATUSES:
         notification = _screen_prioritise_assign(case)
         if notification is not None:
-            send_claimed_notification(notification)
+            send_claimed_email(notification)
             return
     if case.status in ASSIGNABLE_STATUSES and case.assigned_to_id is None:
         assign_new_case(case)  # nobody was accepting cases when it was screened
     # A redelivery: send whatever the first delivery left unsent (unless still claimed).
-    deliver_pending_notifications(case_id)
+    deliver_pending_emails(case_id, COORDINATOR_ASSIGNED_TEMPLATE)
 
 
 def _screen_prioritise_assign(case: Case) -> Notification | None:

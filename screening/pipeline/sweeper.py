@@ -8,8 +8,10 @@ message, a Redis restart, a crashed worker or an enqueue that never happened lef
   that was only late does no harm);
 - screened cases nobody was ever assigned (e.g. no coordinator was accepting cases) get
   another assignment attempt;
-- outbox emails still pending, or claimed by a delivery that died (a claim older than
-  notifications.CLAIM_STALE_AFTER, 2 minutes), are delivered again;
+- outbox emails never picked up, due for another attempt after a transient failure, or
+  claimed by a delivery that died (screening/notify/delivery.py: a claim older than
+  `claim_stale_after()`, 2 minutes) are handed to the delivery task again; those whose every
+  attempt died are marked failed;
 - documents never processed are enqueued again;
 - webhooks whose next attempt is due (or whose sender died) are handed out again.
 """
@@ -27,7 +29,8 @@ from django.utils import timezone
 
 from screening.jobs import enqueue
 from screening.models import Case, CaseEvent, CaseStatus, Document, EventKind
-from screening.notify.outbox import overdue_notifications
+from screening.notify.delivery import fail_abandoned_emails, take_due_emails
+from screening.notify.outbox import DELIVER_TASK
 from screening.notify.webhooks import due_webhook_deliveries
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES, assign_new_case
 
@@ -44,12 +47,14 @@ class SweepReport:
     notifications: int = 0
     documents: int = 0
     webhooks: int = 0
+    failed_emails: int = 0
 
     def __str__(self) -> str:
         return (
             f"re-enqueued {self.cases} case(s), {self.notifications} email(s), "
             f"{self.documents} document(s), {self.webhooks} webhook(s); "
-            f"assigned {self.assigned} case(s)"
+            f"assigned {self.assigned} case(s); "
+            f"{self.failed_emails} email(s) failed after every attempt died"
         )
 
 
@@ -92,14 +97,14 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         .order_by("priority", "due_at")
     )
     for case in never_assigned[:BATCH]:
-        notification = assign_new_case(case)
-        if notification is None:
+        assign_new_case(case)  # its coordinator's email is queued with the assignment
+        if case.assigned_to_id is None:
             break  # nobody is accepting cases: the next sweep tries again
-        enqueue("screening.notify_coordinator_task", notification.pk)
         report.assigned += 1
 
-    for notification_id in list(overdue_notifications()[:BATCH]):
-        enqueue("screening.notify_coordinator_task", notification_id)
+    report.failed_emails = fail_abandoned_emails(now)
+    for email_id in take_due_emails(BATCH, now):
+        enqueue(DELIVER_TASK, email_id)
         report.notifications += 1
 
     unprocessed = Document.objects.filter(
@@ -113,7 +118,13 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         enqueue("screening.deliver_webhook_task", delivery_id)
         report.webhooks += 1
 
-    if report.cases or report.assigned or report.notifications or report.documents:
+    if (
+        report.cases
+        or report.assigned
+        or report.notifications
+        or report.documents
+        or report.failed_emails
+    ):
         logger.warning("Sweeper: %s", report)
     elif report.webhooks:
         logger.info("Sweeper: %s", report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -27,7 +28,7 @@ from screening.models import (
     Outcome,
     RecordsRequest,
 )
-from screening.notify.emails import send_email
+from screening.notify.outbox import queue_email
 from screening.pipeline.assignment import AssignmentError, assign_case, coordinators
 from screening.rules.data.products import PRODUCTS
 from screening.rules.facts import DOCUMENTS
@@ -227,20 +228,25 @@ def request_records(
         )
         token = issue_status_token(moved)
         # The person reads this in their own language when we have it.
-        with translation.override(moved.language or None):
-            send_email(
-                "records_request",
-                moved.email,
-                {
-                    "items": records_request_items(request),
-                    "message": message,
-                    "status_url": status_page_url(token),
-                    "first_name": moved.first_name,
-                },
-                case=moved,
-                actor=by,
-                patient_visible=True,
-            )
+        language = moved.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            items = records_request_items(request)
+        queue_email(
+            "records_request",
+            moved.email,
+            case=moved,
+            language=language,
+            context={
+                "items": items,
+                "message": message,
+                "status_url": status_page_url(token),
+                "first_name": moved.first_name,
+            },
+            secrets=("status_url",),
+            key=f"records_request:{request.pk}",
+            sent_by=by,
+            patient_visible=True,
+        )
     case.refresh_from_db()
     return request
 

@@ -312,7 +312,7 @@ def test_bulk_re_screen_runs_each_permitted_case(client, coordinator, own_case, 
 
 
 def test_bulk_actions_refuse_more_than_the_limit(client, lead, monkeypatch):
-    from screening.admin import cases as case_admin
+    from screening.admin import queue as case_admin
 
     monkeypatch.setattr(case_admin, "BULK_LIMIT", 2)
     selected = [screened_case(assigned_to=None) for _ in range(3)]

@@ -18,6 +18,7 @@ from tests.admin.conftest import screened_case
 from tests.auth import authenticator_for, current_code
 from tests.browser import save_screenshot
 from tests.factories import MINIMAL_PDF, CoordinatorFactory, DocumentFactory
+from tests.outbox import deliver_outbox
 from tests.rules.profiles import relapsed_b_all_adult
 from tests.uploads.samples import make_pdf
 
@@ -119,6 +120,7 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     assert "Records requested from" in page.locator("ul.messagelist").inner_text()
     assert "Records requested" in page.locator("header.nav-case-header").inner_text()
     save_screenshot(page, "admin-case-records-requested")
+    deliver_outbox()  # what the worker does after the commit
     email = next(m for m in mail.outbox if overdue.email in m.to)
     link = re.search(r"http://\S+/status/[\w-]+/", email.body).group(0)
     assert "flow cytometry report (it shows: CD22 expression)" in email.body
@@ -133,6 +135,7 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     overdue.refresh_from_db()
     assert overdue.status == CaseStatus.IN_REVIEW
     assert RecordsRequest.objects.get(case=overdue).fulfilled_at is not None
+    deliver_outbox()
     assert any(cases["coordinator"].email in m.to for m in mail.outbox)
 
     # Back on the case: the report is there; move the case to referred.

@@ -246,11 +246,12 @@ def deployment(tmp_path_factory):
 
         def healthy():
             try:
-                return Browser(deployment.port).get("/healthz", https=False).status == 200
+                # Readiness: gunicorn, the database, the broker and the worker all answer.
+                return Browser(deployment.port).get("/readyz", https=False).status == 200
             except OSError:
                 return False
 
-        wait_for(healthy, 90, "gunicorn and the worker to answer /healthz")
+        wait_for(healthy, 90, "gunicorn and the worker to answer /readyz")
         yield deployment
     except BaseException:
         print(deployment.logs())
@@ -268,6 +269,7 @@ def test_plain_http_is_redirected_to_https_except_the_health_check(deployment):
     assert redirected.status == 301
     assert redirected.headers["Location"] == f"https://{HOST}:{deployment.port}/"
     assert browser.get("/healthz", https=False).status == 200
+    assert browser.get("/readyz", https=False).status == 200
 
 
 def test_the_home_page_is_served_with_the_security_headers(deployment):

@@ -3,12 +3,16 @@
 
 import json
 
+from django.conf import settings
+
 from tests.foundation.test_settings import run_python
 
 PROD_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": "a-real-secret-for-this-test-only-0123456789",
     "ALLOWED_HOSTS": "testserver",
+    # Production never runs tasks eagerly: without a broker, migrate refuses (screening.E001).
+    "REDIS_URL": settings.REDIS_URL,
 }
 
 

@@ -70,13 +70,14 @@ def test_it_serves_the_app_with_a_worker_and_stops_everything_on_ctrl_c(tmp_path
         status, body = 0, {}
         while time.monotonic() < deadline and launcher.poll() is None:
             try:
-                status, body = get_healthz(f"http://127.0.0.1:{port}/healthz")
+                # Readiness: the database, the broker and the worker all answer.
+                status, body = get_healthz(f"http://127.0.0.1:{port}/readyz")
             except (OSError, ValueError):
                 status = 0
             if status == 200:
                 break
             time.sleep(0.3)
-        assert status == 200, f"/healthz never healthy: {status} {body}\n{log_path.read_text()}"
+        assert status == 200, f"/readyz never ready: {status} {body}\n{log_path.read_text()}"
         assert body["worker"]["status"] == "up"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert b"Not medical advice" in response.read()

@@ -11,6 +11,7 @@ from django.core import mail
 
 from screening.models import Case
 from tests.browser import DESKTOP, PHONE, save_screenshot
+from tests.outbox import deliver_outbox
 from tests.uploads.samples import make_pdf
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -164,6 +165,7 @@ def test_save_and_resume_through_the_emailed_link_in_chromium(live_server, new_p
     page.click("#send-link")
     assert heading(page) == "Link sent"
 
+    deliver_outbox()  # what the worker does after the commit
     [message] = mail.outbox
     link = re.search(r"\S+/intake/resume/\S+/", message.body).group(0)
     link = link.replace(settings.SITE_URL, live_server.url)

@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 
 from screening.intake.derivation import (
-    DISEASES,
-    RELEVANT_BIOMARKERS,
     age_in_years,
     classes_from_name,
     derive_profile,
@@ -17,6 +15,7 @@ from screening.intake.derivation import (
     line_classes,
     relapse_within_12_months,
 )
+from screening.intake.vocabulary import DISEASES, RELEVANT_BIOMARKERS
 from screening.rules import screen_patient
 from screening.rules.profile import validate_patient
 from tests.rules.shared_examples import load_examples, read_examples

@@ -22,6 +22,7 @@ from screening.intake.submit import (
 from screening.models import Document, IntakeDraft, ResumeLink
 from screening.tasks import purge_expired_drafts_task
 from tests.intake.helpers import ABOUT, post_step, step_url
+from tests.outbox import deliver_outbox
 from tests.uploads.samples import make_pdf
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,9 @@ def save_for_later(client, email="ana.lopez@example.org", **extra):
         client, "diagnosis", {"disease": "mm", "subtype_details": "IgA"}, wizard_save="1"
     )
     assert response["Location"] == reverse("intake_save")
-    return client.post(reverse("intake_save"), {"email": email, "leave_blank": "", **extra})
+    response = client.post(reverse("intake_save"), {"email": email, "leave_blank": "", **extra})
+    deliver_outbox()  # what the worker does after the commit
+    return response
 
 
 def emailed_link() -> str:

@@ -9,7 +9,6 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from screening.intake.consent import CONSENT_STATEMENTS, CONSENT_VERSION, wording_hash
-from screening.intake.derivation import RELEVANT_BIOMARKERS
 from screening.intake.forms import (
     AboutForm,
     DiagnosisForm,
@@ -21,6 +20,7 @@ from screening.intake.forms import (
     TreatmentForm,
 )
 from screening.intake.forms.fields import MonthField, parse_month
+from screening.intake.vocabulary import RELEVANT_BIOMARKERS
 from tests.intake.helpers import ABOUT, DIAGNOSIS, HEALTH, STATUS, TREATMENT
 
 

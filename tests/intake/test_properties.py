@@ -10,15 +10,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screening.intake.derivation import (
+from screening.intake.derivation import derive_profile
+from screening.intake.forms import INTAKE_STEPS
+from screening.intake.vocabulary import (
     DISEASES,
     OTHER_TREATMENTS,
     RELEVANT_BIOMARKERS,
     STATUS_QUESTIONS,
     STATUSES,
-    derive_profile,
 )
-from screening.intake.forms import INTAKE_STEPS
 from screening.rules.profile import validate_patient
 from tests.intake.helpers import STEPS, step_url, walk_to_review
 

@@ -29,6 +29,7 @@ from screening.models import (
 )
 from screening.rules.profile import validate_patient
 from tests.intake.helpers import post_step, step_url, submission_key, submit, walk_to_review
+from tests.outbox import deliver_outbox
 from tests.uploads.samples import make_pdf, make_png
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,7 @@ def test_the_confirmation_email_has_reference_link_and_next_steps_but_no_medical
     review = walk_to_review(client)
     with django_capture_on_commit_callbacks(execute=True):
         submit(client, review)
+    deliver_outbox()  # what the worker does after the commit
     case = Case.objects.get()
     [email] = [m for m in mail.outbox if case.email in m.to]
     text = email.body + email.alternatives[0][0]
@@ -144,6 +146,7 @@ def test_a_replayed_submit_post_creates_no_second_case_and_no_second_email(
     with django_capture_on_commit_callbacks(execute=True):
         first = submit(client, review)
         second = submit(client, review)  # the browser's "resend form", or a double click
+    deliver_outbox()
     assert first["Location"] == second["Location"] == reverse("intake_submitted")
     assert Case.objects.count() == 1
     assert len([m for m in mail.outbox if "ana.lopez@example.org" in m.to]) == 1
@@ -203,6 +206,7 @@ def test_submit_case_twice_with_one_key_returns_the_same_case(django_capture_on_
     with django_capture_on_commit_callbacks(execute=True):
         first = submit_case(answers_for_service(), submission_key="k" * 64)
         second = submit_case(answers_for_service(), submission_key="k" * 64)
+    deliver_outbox()
     assert first.pk == second.pk
     assert first.raw_status_token and second.raw_status_token is None
     assert Case.objects.count() == 1 and StatusToken.objects.count() == 1

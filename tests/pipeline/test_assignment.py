@@ -12,7 +12,7 @@ from screening.models import (
     Notification,
     NotificationState,
 )
-from screening.notify.outbox import deliver_notification
+from screening.notify.delivery import deliver_email
 from screening.pipeline.assignment import (
     AssignmentError,
     assign_case,
@@ -125,9 +125,9 @@ def test_reassignment_records_who_and_emails_only_the_new_coordinator(
     )
     pending.refresh_from_db()
     assert pending.state == NotificationState.CANCELLED
-    new = Notification.objects.get(case=case, state=NotificationState.PENDING)
-    assert deliver_notification(pending.pk) is False
-    assert deliver_notification(new.pk) is True
+    new = Notification.objects.get(case=case, state=NotificationState.QUEUED)
+    assert deliver_email(pending.pk) is False
+    assert deliver_email(new.pk) is True
     assert [m.to for m in mail.outbox] == [["second@example.org"]]
 
 

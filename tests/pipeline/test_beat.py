@@ -28,7 +28,7 @@ def test_beat_writes_the_pipeline_jobs_into_the_database_schedule():
 def test_pipeline_tasks_store_no_results_and_survive_a_lost_worker():
     for task in (
         tasks.screen_case_task,
-        tasks.notify_coordinator_task,
+        tasks.deliver_email_task,
         tasks.process_document_task,
         tasks.rescreen_case_task,
         tasks.rescreen_open_cases_task,

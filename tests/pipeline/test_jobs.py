@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 import pytest
 from django.db import transaction
@@ -61,3 +62,19 @@ def test_it_honours_eager_mode_and_runs_the_task_after_the_commit(
         celery_app.conf.task_always_eager = eager
 
     assert not IntakeDraft.objects.filter(pk=expired.pk).exists()
+
+
+def test_a_broker_that_cannot_be_reached_after_the_commit_is_logged_not_raised(
+    restartable_redis, publish_to, caplog, django_capture_on_commit_callbacks
+):
+    publish_to(restartable_redis.url)
+    restartable_redis.stop()
+    case = CaseFactory()
+
+    with caplog.at_level(logging.ERROR, logger="screening.jobs"):
+        with django_capture_on_commit_callbacks(execute=True):
+            with transaction.atomic():
+                enqueue("screening.screen_case_task", case.pk)
+
+    assert f"Could not publish screening.screen_case_task({case.pk},)" in caplog.text
+    assert "the sweeper will enqueue it again" in caplog.text

@@ -13,7 +13,7 @@ from screening.models import (
     Priority,
     ScreeningRun,
 )
-from screening.notify.outbox import deliver_notification, deliver_pending_notifications
+from screening.notify.delivery import deliver_email, deliver_pending_emails
 from screening.pipeline.priority import due_time
 from screening.pipeline.screen import NOT_SCREENED_SUMMARY, screen_case
 from tests.factories import CaseFactory
@@ -106,8 +106,8 @@ def test_a_redelivery_after_a_crash_before_the_email_sends_it_once(coordinator):
     )
     mail.outbox.clear()
 
-    assert deliver_pending_notifications(case.pk) == 1
-    assert deliver_pending_notifications(case.pk) == 0
+    assert deliver_pending_emails(case.pk, "coordinator_assigned") == 1
+    assert deliver_pending_emails(case.pk, "coordinator_assigned") == 0
     assert len(mail.outbox) == 1
 
 
@@ -115,7 +115,7 @@ def test_a_fresh_claim_held_by_another_delivery_is_left_alone(coordinator):
     case = CaseFactory()
     screen_case(case.pk)
     notification = Notification.objects.get(case=case)
-    Notification.objects.filter(pk=notification.pk).update(state=NotificationState.PENDING)
+    Notification.objects.filter(pk=notification.pk).update(state=NotificationState.QUEUED)
     mail.outbox.clear()
     # Another delivery claims it now; this one must not send.
     from django.utils import timezone
@@ -123,7 +123,7 @@ def test_a_fresh_claim_held_by_another_delivery_is_left_alone(coordinator):
     Notification.objects.filter(pk=notification.pk).update(
         state=NotificationState.SENDING, claimed_at=timezone.now()
     )
-    assert deliver_notification(notification.pk) is False
+    assert deliver_email(notification.pk) is False
     assert mail.outbox == []
 
 

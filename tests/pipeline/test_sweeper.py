@@ -84,7 +84,7 @@ def test_it_assigns_screened_cases_that_found_no_coordinator_earlier(
     case.refresh_from_db()
     assert case.assigned_to == coordinator
     notification = Notification.objects.get(case=case)
-    assert queued(pipeline_queue) == [("screening.notify_coordinator_task", [notification.pk])]
+    assert queued(pipeline_queue) == [("screening.deliver_email_task", [notification.pk])]
 
 
 def test_it_re_enqueues_emails_left_unsent(
@@ -107,8 +107,8 @@ def test_it_re_enqueues_emails_left_unsent(
 
     assert report.notifications == 2
     assert sorted(queued(pipeline_queue)) == [
-        ("screening.notify_coordinator_task", [rows[0].pk]),
-        ("screening.notify_coordinator_task", [rows[1].pk]),
+        ("screening.deliver_email_task", [rows[0].pk]),
+        ("screening.deliver_email_task", [rows[1].pk]),
     ]
 
 

@@ -14,15 +14,23 @@ the test worker only (never by the real app):
   `<case id>-<pid>.running`, sleeps that many seconds, then renames it `.done` and goes on.
   That makes "mid-task" a real, observable state for the kill tests: a test kills a process
   only while its marker says it is in that pause, so the kill never lands inside a commit or
-  an email send by chance, and the test is deterministic.
+  an email send by chance, and the test is deterministic;
+- PIPELINE_TEST_MAIL_PAUSE (with a real SMTP server in EMAIL_URL): every email send pauses
+  that many seconds twice, with a marker file each time: `mail-<pid>-<n>.sending` once the
+  delivery has claimed the email and connected, before the message is handed over, and
+  `mail-<pid>-<n>.sent` after the server accepted it and the outbox row was marked sent,
+  before the timeline is written (the connection's close, which the delivery calls between
+  the two). A kill test kills the worker in either pause.
 """
 
+import itertools
 import os
 import time
 from pathlib import Path
 
 from celery import signals
 from django.conf import settings
+from django.core.mail.backends.smtp import EmailBackend
 
 from navigator.celery import app
 
@@ -49,3 +57,32 @@ def _pause_at_start(sender=None, args=None, **kwargs):
 
 if DELAY:
     signals.task_prerun.connect(_pause_at_start, weak=False)
+
+
+MAIL_PAUSE = float(os.environ.get("PIPELINE_TEST_MAIL_PAUSE") or 0)
+_sends = itertools.count()
+
+
+class PausingSMTPBackend(EmailBackend):
+    """Django's SMTP backend with the two observable pauses described above."""
+
+    def _pause(self, state: str) -> None:
+        marker = Path(os.environ["PIPELINE_TEST_MARKERS"], f"mail-{os.getpid()}-{self.n}.{state}")
+        marker.touch()
+        time.sleep(MAIL_PAUSE)
+
+    def send_messages(self, email_messages):
+        self.n, self.sent = next(_sends), False
+        self._pause("sending")
+        sent = super().send_messages(email_messages)
+        self.sent = True
+        return sent
+
+    def close(self):
+        super().close()
+        if getattr(self, "sent", False):
+            self._pause("sent")
+
+
+if MAIL_PAUSE:
+    settings.EMAIL_BACKEND = "tests.pipeline.worker_app.PausingSMTPBackend"

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 
 
 def assert_protected(response, url):
-    # /healthz answers 503 when no worker listens (none does here); nothing else may fail.
-    assert response.status_code < 500 or url == "/healthz", (url, response.status_code)
+    # /readyz answers 503 when no worker listens (none does here); nothing else may fail.
+    assert response.status_code < 500 or url == "/readyz", (url, response.status_code)
     policy = response.get("Content-Security-Policy", "")
     script_src = re.search(r"script-src ([^;]*)", policy)
     # Either our policy with its script-src, or a download's stricter "default-src 'none'".
@@ -50,6 +50,7 @@ def public_urls(token: str, reference: str) -> list[str]:
     return [
         "/",
         "/healthz",
+        "/readyz",
         "/intake/",
         *[step_url(step) for step in STEPS],
         "/intake/save/",

@@ -14,6 +14,7 @@ from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected, chec
 from screening.models import CaseEvent, CaseStatus, Document, EventKind, RecordsRequest
 from screening.patient.records import receive_records
 from tests.factories import DocumentFactory
+from tests.outbox import deliver_outbox
 from tests.uploads.conftest import sha256_of_stored, stored_files
 from tests.uploads.samples import HTML_BYTES, JPEG_BYTES, make_pdf, make_png
 
@@ -65,6 +66,7 @@ def test_uploading_the_requested_records_closes_the_loop(
     moved = CaseEvent.objects.get(case=case, kind=EventKind.STATUS_CHANGED)
     assert moved.data["reason"] == "patient uploaded requested records"
 
+    deliver_outbox()  # what the worker does after the commit
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [coordinator.email]
@@ -100,6 +102,7 @@ def test_with_nobody_assigned_the_leads_are_emailed(
     case.save()
     with django_capture_on_commit_callbacks(execute=True):
         post_upload(client, records_requested, "labs", files(("labs.pdf", make_pdf())))
+    deliver_outbox()
     assert [m.to for m in mail.outbox] == [[lead.email]]
     assert "Nobody is assigned to it yet." in mail.outbox[0].body
 

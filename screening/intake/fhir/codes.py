@@ -10,7 +10,7 @@ system NAVIGATOR_FACTS is used, and the README documents it for integrators.
 
 from __future__ import annotations
 
-from screening.intake.derivation import STATUSES
+from screening.intake.vocabulary import STATUSES
 
 ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 SNOMED = "http://snomed.info/sct"
