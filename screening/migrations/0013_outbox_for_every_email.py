@@ -54,7 +54,7 @@ def backwards(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0011_proposal_decided_event'),
+        ('screening', '0012_case_patient_name'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
