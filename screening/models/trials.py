@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from screening.rules.trials.category import CATEGORIES
 from screening.rules.trials.ctgov import OVERALL_STATUSES
 from screening.rules.trials.matcher import ELIGIBLE, NEEDS_REVIEW
+from screening.rules.trials.record import RegistryNames
 
 
-class Trial(models.Model):
+class Trial(RegistryNames, models.Model):
     """One registry study, as last imported. Never deleted: a study that stops recruiting is
     marked (`overall_status`, `recruiting_ended_at`) and stays for the history of matches."""
 
@@ -55,14 +56,6 @@ class Trial(models.Model):
 
     def __str__(self) -> str:
         return self.nct_id
-
-    @property
-    def display_title(self) -> str:
-        return self.title or self.official_title or self.nct_id
-
-    @property
-    def registry_url(self) -> str:
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
 
 
 class TrialSite(models.Model):

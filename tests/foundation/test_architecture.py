@@ -61,3 +61,20 @@ def test_a_forbidden_import_breaks_a_contract(copy_of_the_code, module, statemen
 
     assert result.returncode == 1, result.stdout
     assert broken in result.stdout.split("Broken contracts", 1)[1]
+
+
+# Modules that are data (cited tables, word lists), not logic: no size limit.
+DATA_MODULES = {"screening/documents/facts/lexicon.py"}
+
+
+def test_no_module_is_over_500_lines_outside_migrations_and_data():
+    too_long = {}
+    for package in ("screening", "navigator"):
+        for path in sorted((REPO_ROOT / package).rglob("*.py")):
+            relative = path.relative_to(REPO_ROOT).as_posix()
+            if "/migrations/" in relative or "/data/" in relative or relative in DATA_MODULES:
+                continue
+            lines = len(path.read_text().splitlines())
+            if lines > 500:
+                too_long[relative] = lines
+    assert too_long == {}, "split these by the noun they serve"

@@ -24,6 +24,7 @@ from screening.intake.forms.fields import (
     month_text,
     step_helper,
 )
+from screening.intake.vocabulary import STATUSES
 
 MAX_LINES = 30
 MAX_TRANSPLANTS = 10
@@ -118,16 +119,7 @@ HAD_TREATMENT_CHOICES = [
 ]
 
 # Statuses that only follow treatment: "no treatment yet" cannot go with them.
-AFTER_TREATMENT_STATUSES = frozenset(
-    {
-        "first_remission",
-        "second_remission",
-        "relapsed",
-        "second_or_later_relapse",
-        "refractory",
-        "relapsed_after_transplant",
-    }
-)
+AFTER_TREATMENT_STATUSES = frozenset(STATUSES) - {"newly_diagnosed", "unknown"}
 
 
 class TreatmentLineForm(forms.Form):

@@ -34,8 +34,23 @@ class Site:
         return not self.status or self.status in OPEN_STATUSES
 
 
+class RegistryNames:
+    """The title to show and the registry page of a study: for a record read from the registry
+    and for the row stored from it (screening.models.Trial) alike."""
+
+    __slots__ = ()
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.official_title or self.nct_id
+
+    @property
+    def registry_url(self) -> str:
+        return f"https://clinicaltrials.gov/study/{self.nct_id}"
+
+
 @dataclass(frozen=True, slots=True)
-class StudyRecord:
+class StudyRecord(RegistryNames):
     nct_id: str
     title: str = ""
     official_title: str = ""
@@ -63,11 +78,3 @@ class StudyRecord:
     @property
     def is_open(self) -> bool:
         return self.overall_status in OPEN_STATUSES
-
-    @property
-    def display_title(self) -> str:
-        return self.title or self.official_title or self.nct_id
-
-    @property
-    def registry_url(self) -> str:
-        return f"https://clinicaltrials.gov/study/{self.nct_id}"
