@@ -93,7 +93,15 @@ def choices(pairs) -> list[tuple[str, str]]:
 
 
 class PatientSerializer(StrictSerializer):
-    name = StrictCharField(required=False, allow_blank=True, max_length=200)
+    first_name = StrictCharField(required=False, allow_blank=True, max_length=100)
+    last_name = StrictCharField(required=False, allow_blank=True, max_length=100)
+    name = StrictCharField(
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="The whole name, read as first names and a last name when first_name and "
+        "last_name are not sent.",
+    )
     date_of_birth = StrictCharField(help_text="YYYY-MM-DD; the 1st if the day is not known.")
 
 

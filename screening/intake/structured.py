@@ -46,7 +46,8 @@ _ABOUT_PATHS = {
     "submitter_role": "contact.role",
     "first_name": "contact.first_name",
     "last_name": "contact.last_name",
-    "patient_name": "patient.name",
+    "patient_first_name": "patient.first_name",
+    "patient_last_name": "patient.last_name",
     "email": "contact.email",
     "phone": "contact.phone",
     "country": "contact.country",
@@ -132,7 +133,7 @@ def _about(document: dict) -> tuple[AboutForm, dict]:
         "submitter_role": contact.get("role"),
         "first_name": contact.get("first_name"),
         "last_name": contact.get("last_name"),
-        "patient_name": patient.get("name"),
+        **_patient_name(patient),
         "email": contact.get("email"),
         "phone": contact.get("phone"),
         "country": contact.get("country"),
@@ -144,7 +145,19 @@ def _about(document: dict) -> tuple[AboutForm, dict]:
     for key in CONSENT_STATEMENTS:
         if consent.get(key) is True:
             data[f"consent_{key}"] = "on"
-    return AboutForm(_query_dict(data)), _ABOUT_PATHS
+    # A hospital may send the patient's name or not, whoever it says filled in the form.
+    return AboutForm(_query_dict(data), patient_name_required=False), _ABOUT_PATHS
+
+
+def _patient_name(patient: dict) -> dict:
+    """The patient's first and last name: given as such, or split from `name` ("Luis Lopez":
+    "Luis" and "Lopez"; one word is a first name)."""
+    first, last = patient.get("first_name"), patient.get("last_name")
+    if first is None and last is None:
+        words = str(patient.get("name") or "").split()
+        first = " ".join(words[:-1]) or " ".join(words)
+        last = words[-1] if len(words) > 1 else ""
+    return {"patient_first_name": first, "patient_last_name": last}
 
 
 def _consent_problems(consent: dict) -> list[FieldProblem]:

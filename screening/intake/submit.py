@@ -37,7 +37,15 @@ from screening.intake.derivation import (
     derive_profile,
     derive_trial_inputs,
 )
-from screening.models import Case, CaseStatus, Document, EventKind, IntakeDraft, ResumeLink
+from screening.models import (
+    Case,
+    CaseStatus,
+    Document,
+    DocumentCategory,
+    EventKind,
+    IntakeDraft,
+    ResumeLink,
+)
 from screening.notify.outbox import queue_email
 from screening.pipeline.screen import request_screening
 from screening.rules.profile import validate_patient
@@ -110,6 +118,17 @@ def draft_documents(draft: IntakeDraft | None) -> list[Document]:
     if draft is None or draft.pk is None:
         return []
     return list(Document.objects.filter(draft=draft, case__isnull=True))
+
+
+def set_draft_documents_category(draft: IntakeDraft, document_ids, category: str) -> list[Document]:
+    """Give the draft's documents `document_ids` their kind (files stored before it was
+    chosen); returns the documents changed. Ids of other drafts' documents are ignored."""
+    if category not in DocumentCategory.values:
+        raise ValueError(f"unknown document category {category!r}")
+    documents = Document.objects.filter(pk__in=list(document_ids), draft=draft, case__isnull=True)
+    changed = list(documents)
+    documents.update(category=category)
+    return changed
 
 
 def remove_draft_document(draft: IntakeDraft, document_id) -> Document | None:
@@ -245,9 +264,12 @@ def _consented_at(consent: dict) -> datetime:
 
 
 def patient_name(about: dict) -> str:
-    """Whom the case is about: the name given for the patient, or the submitter's own name
-    when they are the patient; blank otherwise."""
-    given = (about.get("patient_name") or "").strip()
+    """Whom the case is about: the name given for the patient (first and last name, or the one
+    free-text name older answers had), or the submitter's own name when they are the patient;
+    blank otherwise."""
+    parts = (about.get("patient_first_name"), about.get("patient_last_name"))
+    given = " ".join(part.strip() for part in parts if part and part.strip())
+    given = given or (about.get("patient_name") or "").strip()
     if given:
         return given[:200]
     if about.get("submitter_role") == "patient":

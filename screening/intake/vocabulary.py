@@ -94,6 +94,20 @@ STATUSES = (
     "unknown",
 )
 REMISSION_STATUSES = frozenset({"first_remission", "second_remission"})
+RELAPSED_OR_REFRACTORY_STATUSES = frozenset(
+    {"relapsed", "second_or_later_relapse", "refractory", "relapsed_after_transplant"}
+)
+# The statuses each "disease now" question is asked for, within the diagnoses above: MRD and
+# consolidation read only in remission (Blincyto's MRD and consolidation indications), the
+# others only where a relapsed or refractory indication reads them, and when the status is
+# not known.
+STATUS_QUESTION_STATES: dict[str, frozenset[str]] = {
+    "mrd": REMISSION_STATUSES,
+    "in_consolidation_phase": REMISSION_STATUSES,
+    "transplant_eligible": RELAPSED_OR_REFRACTORY_STATUSES | {"unknown"},
+    "lenalidomide_refractory": RELAPSED_OR_REFRACTORY_STATUSES | {"unknown"},
+    "no_satisfactory_alternative": RELAPSED_OR_REFRACTORY_STATUSES | {"unknown"},
+}
 # Blincyto's MRD indication reads "MRD greater than or equal to 0.1%"; the schema's
 # *_mrd_positive statuses are remission with MRD at or above that level.
 MRD_POSITIVE_PERCENT = 0.1

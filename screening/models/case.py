@@ -38,7 +38,7 @@ class Priority(models.IntegerChoices):
 
 class SubmitterRole(models.TextChoices):
     PATIENT = "patient", _("The patient")
-    FAMILY = "family", _("A family member or carer")
+    FAMILY = "family", _("A relative or friend")
     CLINICIAN = "clinician", _("A referring clinician")
 
 

@@ -194,7 +194,7 @@ def cautions(results: dict) -> list[dict]:
 class CaseHeader:
     patient_name: str
     age: str
-    filled_in_by: str  # "Oriana Vantongeren (a family member or carer)"
+    filled_in_by: str  # "Oriana Vantongeren (a relative or friend)"
 
 
 def case_header(case: Case) -> CaseHeader:

@@ -21,6 +21,7 @@ from screening.intake.forms.fields import display_value
 from screening.intake.forms.health import HealthForm
 from screening.intake.forms.status import DiseaseNowForm
 from screening.intake.forms.treatment import TransplantForm, TreatmentForm, TreatmentLineForm
+from screening.models import SubmitterRole
 from screening.rules.vocabulary import PRIOR_THERAPIES
 
 NOT_GIVEN = "—"
@@ -91,16 +92,24 @@ def _choice(form_field, value) -> str:
     return display_value(form_field, value)
 
 
+def patient_name(about: dict) -> str:
+    """The patient's name as the form gave it (older answers had one free-text field)."""
+    parts = (about.get("patient_first_name"), about.get("patient_last_name"))
+    return " ".join(part for part in parts if part) or about.get("patient_name") or ""
+
+
 def _about(about: dict, consent: dict) -> AnswerSection:
     fields = AboutForm().fields
-    role = _choice(fields["submitter_role"], about.get("submitter_role"))
+    # The coordinators' words for the role ("A relative or friend"), not the form's "I am...".
+    roles = dict(SubmitterRole.choices)
+    role = _text(roles.get(about.get("submitter_role"), about.get("submitter_role")))
     name = " ".join(part for part in (about.get("first_name"), about.get("last_name")) if part)
     country = about.get("country") or ""
     section = AnswerSection("about", _("About the person and who filled in the form"))
     section.answers = [
         Answer(_("Filled in by"), role),
         Answer(_("Their name"), _text(name)),
-        Answer(_("The patient's name"), _text(about.get("patient_name"))),
+        Answer(_("The patient's name"), _text(patient_name(about))),
         Answer(_("Email"), _text(about.get("email"))),
         Answer(_("Phone"), _text(about.get("phone"))),
         Answer(_("Country"), _text(countries.name(country) or country)),

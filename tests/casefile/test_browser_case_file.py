@@ -73,7 +73,7 @@ def test_the_intake_answers_and_the_treatment_lines_table_are_shown(
     assert "Pomalyst and dexamethasone" in lines.nth(2).inner_text()
     assert "not recognised" in lines.nth(2).inner_text()
     assert (
-        "Oriana Vantongeren (a family member or carer)"
+        "Oriana Vantongeren (a relative or friend)"
         in page.locator("header.nav-case-header").inner_text()
     )
     assert axe_violations(page) == []

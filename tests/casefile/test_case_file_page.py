@@ -33,7 +33,7 @@ def test_the_header_names_the_patient_their_age_and_who_filled_the_form(login, c
     )
     page = text_of(page_of(login(coordinator), case))
     assert f"Bartholomew Vantongeren, 58 years {case.reference}" in page
-    assert "Filled in by Oriana Vantongeren (a family member or carer)" in page
+    assert "Filled in by Oriana Vantongeren (a relative or friend)" in page
     assert "Coordinator: Ines Holloway" in page
     assert "Relapsed or refractory myeloma" not in page or "High" in page
 

@@ -21,7 +21,8 @@ def answers_by_question(intake):
 
 def test_every_answer_reads_in_the_wizards_words():
     answers = answers_by_question(myeloma_answers())
-    assert answers["Filled in by"] == "A family member or carer"
+    # Issue #16 renamed the role "A relative or friend" (the form asks "a relative or friend").
+    assert answers["Filled in by"] == "A relative or friend"
     assert answers["Their name"] == "Oriana Vantongeren"
     assert answers["The patient's name"] == "Bartholomew Vantongeren"
     assert answers["What is the diagnosis?"] == "Multiple myeloma"

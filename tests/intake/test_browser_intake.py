@@ -22,14 +22,17 @@ def no_sideways_scroll(page) -> bool:
 
 
 def fill_about(page, email="ana.lopez@example.org"):
-    page.check("#id_about-submitter_role_1")  # a family member
+    page.check("#id_about-submitter_role_1")  # a relative, for the patient
     page.fill("#id_about-first_name", "Ana")
     page.fill("#id_about-last_name", "Lopez")
-    page.fill("#id_about-patient_name", "Luis Lopez")
+    page.fill("#id_about-patient_first_name", "Luis")  # shown once a relative is chosen
+    page.fill("#id_about-patient_last_name", "Lopez")
     page.fill("#id_about-email", email)
     page.select_option("#id_about-country", "MX")
     page.select_option("#id_about-language", "es")
-    page.fill("#id_about-date_of_birth", "1963-04-02")
+    page.fill("#id_about-date_of_birth_0", "2")  # day, month, year (issue #16)
+    page.fill("#id_about-date_of_birth_1", "4")
+    page.fill("#id_about-date_of_birth_2", "1963")
     page.check("#id_about-consent_processing")
     page.check("#id_about-consent_sharing")
     page.check("#id_about-consent_not_medical_advice")
@@ -64,19 +67,19 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     email.fill("ana.lopez@example.org")
     page.click("#next")
 
-    # Step 2: the disease first, then its test questions.
+    # Step 2: the disease's test questions appear as soon as it is chosen (one Next).
     assert "Step 2 of 7" in page.locator("#progress").inner_text()
     page.select_option("#id_diagnosis-disease", "dlbcl")
     page.fill("#id_diagnosis-diagnosed_on", "2024-01")
-    page.click("#next")
-    assert page.locator("#test-results-notice").is_visible()
     page.check("#id_diagnosis-marker_cd19_positive_0")
     save_screenshot(page, f"intake-{name}-2-diagnosis")
     page.click("#next")
 
-    # Step 3: only the large B-cell lymphoma question besides the status.
-    assert "transplant" in page.locator("main").inner_text()
+    # Step 3: the large B-cell lymphoma question appears once the status calls for it.
+    candidacy = page.locator("#div_id_status-transplant_eligible")
+    assert not candidacy.is_visible()
     page.check("input[name='status-status'][value='refractory']")
+    assert candidacy.is_visible() and "transplant" in candidacy.inner_text()
     page.check("input[name='status-transplant_eligible'][value='yes']")
     page.click("#next")
 
@@ -140,6 +143,7 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     case = Case.objects.get(reference=reference)
     assert case.document_count == 1 and case.profile["ecog"] == 2
     assert case.profile["prior_lines"] == 2
+    assert (case.first_name, case.patient_name) == ("Ana", "Luis Lopez")
     assert no_sideways_scroll(page)
     save_screenshot(page, f"intake-{name}-8-confirmation")
 

@@ -120,9 +120,44 @@ def test_an_age_over_120_is_refused_with_a_hint_to_check_the_year():
     assert "older than 120" in errors_of(form, "date_of_birth")[0]
 
 
-def test_a_date_of_birth_that_is_not_a_date_says_how_to_write_one():
+def dob_parts(day, month, year) -> dict:
+    """The date of birth as the page sends it: three boxes (issue #16)."""
+    about = {key: value for key, value in ABOUT.items() if key != "date_of_birth"}
+    return {
+        **about,
+        "date_of_birth_day": day,
+        "date_of_birth_month": month,
+        "date_of_birth_year": year,
+    }
+
+
+def test_the_date_of_birth_is_typed_as_day_month_and_year():
+    form = bound(AboutForm, "about", dob_parts("2", "4", "1963"))
+    assert form.is_valid(), form.errors
+    assert form.answers()["date_of_birth"] == "1963-04-02"
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("30", "2", "2001"), "That date does not exist. Check the day and the month."),
+        (("30", "", "2001"), "Enter the day, the month and the year."),
+        (("3O", "2", "2001"), "Enter the day, month and year as numbers, for example 25 7 1980."),
+        (("3", "2", "01"), "Enter the year with four digits, for example 1980."),
+    ],
+)
+def test_a_date_of_birth_that_is_not_a_date_says_how_to_write_one(parts, message):
+    # Changed by issue #16: three boxes (day, month, year) replace the browser's date picker,
+    # whose format did not match the hint; the messages speak of the boxes.
+    form = bound(AboutForm, "about", dob_parts(*parts))
+    assert errors_of(form, "date_of_birth") == [message]
+
+
+def test_a_whole_date_of_birth_from_a_document_says_its_format():
     form = bound(AboutForm, "about", {**ABOUT, "date_of_birth": "2001-02-30"})
-    assert errors_of(form, "date_of_birth") == ["Enter a real date, for example 1980-07-25."]
+    assert errors_of(form, "date_of_birth") == [
+        "Enter a real date as YYYY-MM-DD, for example 1980-07-25."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -211,9 +246,13 @@ def test_choosing_a_disease_first_brings_its_test_questions_without_an_error():
     ],
 )
 def test_only_the_biomarkers_relevant_to_the_disease_are_asked(disease, markers):
+    # Changed by issue #16: every test question is on the page (the script shows the chosen
+    # disease's at once), but only the disease's own are asked, required and kept.
     form = bound(DiagnosisForm, "diagnosis", {"disease": disease})
     assert [
-        name.removeprefix("marker_") for name in form.fields if name.startswith("marker_")
+        name.removeprefix("marker_")
+        for name in form.fields
+        if name.startswith("marker_") and name not in form.hidden_questions
     ] == markers
 
 
@@ -280,7 +319,7 @@ def test_a_disease_that_is_not_offered_is_refused():
 )
 def test_the_disease_now_asks_only_what_matters_for_the_diagnosis(diagnosis, questions):
     form = DiseaseNowForm(prefix="status", diagnosis=diagnosis)
-    assert set(form.fields) - {"status"} == questions
+    assert set(form.fields) - {"status", "shown"} == questions
 
 
 def test_an_mrd_level_needs_a_detectable_result():
@@ -327,9 +366,13 @@ def test_a_detectable_mrd_gives_its_level_in_the_answers():
 
 
 def test_the_disease_now_needs_a_status_and_its_questions_answered():
+    # Changed by issue #16: a question the status does not call for is not asked, so an empty
+    # page only needs its status.
     form = bound(DiseaseNowForm, "status", {}, diagnosis="dlbcl")
     assert not form.is_valid()
-    assert set(form.errors) == {"status", "transplant_eligible"}
+    assert set(form.errors) == {"status"}
+    form = bound(DiseaseNowForm, "status", {"status": "relapsed"}, diagnosis="dlbcl")
+    assert set(form.errors) == {"transplant_eligible"}
     assert bound(DiseaseNowForm, "status", STATUS, diagnosis="dlbcl").is_valid()
 
 

@@ -25,7 +25,8 @@ def test_chosen_countries_are_kept_without_the_home_country():
     assert form.is_valid(), form.errors
     assert form.answers()["travel_countries"] == ["CN", "FR"]
     rows = dict(form.summary())
-    question = "Other countries the patient would travel to for a clinical trial (optional)"
+    # The patient fills it in (tests/intake/helpers.py): the question says "you" (issue #16).
+    question = "Other countries you would travel to for a clinical trial (optional)"
     assert rows[question] == "France, United States of America, China"
 
 

@@ -380,12 +380,17 @@ def _patient_section(reader: _Reader) -> dict:
             f"{name}.birthDate", "partial_date", "The Patient's birthDate must be a full date."
         )
     names = resource.name or []
-    display = ""
+    section = {"date_of_birth": born.isoformat()}
     if names:
         first = names[0]
-        display = first.text or " ".join([*(first.given or []), first.family or ""]).strip()
+        given = " ".join(part for part in (first.given or ()) if part)
+        if given or first.family:
+            section["first_name"] = given[:100]
+            section["last_name"] = (first.family or "")[:100]
+        elif first.text:
+            section["name"] = first.text[:200]
     reader.mapped(f"{name}: date of birth {born.isoformat()}")
-    return {"name": display[:200], "date_of_birth": born.isoformat()}
+    return section
 
 
 def _flag(reader: _Reader, key: str):

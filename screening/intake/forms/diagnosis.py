@@ -23,7 +23,9 @@ from screening.intake.forms.fields import (
     step_helper,
     tri_state_field,
 )
-from screening.intake.vocabulary import DISEASES, RELEVANT_BIOMARKERS
+from screening.intake.forms.follow_ups import FollowUp
+from screening.intake.forms.wording import worded
+from screening.intake.vocabulary import ALL_BIOMARKERS, DISEASES, RELEVANT_BIOMARKERS
 
 DISEASE_GROUPS = [
     ("", _("Choose the diagnosis")),
@@ -102,6 +104,17 @@ BIOMARKER_QUESTIONS = {
 }
 
 
+def _marker_rule(key: str) -> FollowUp:
+    asked_for = frozenset(d for d, markers in RELEVANT_BIOMARKERS.items() if key in markers)
+    return FollowUp((f"marker_{key}",), when="disease", values=asked_for)
+
+
+# The "Test results" part, once any disease is chosen, and each question in it for the
+# diseases it matters for.
+TEST_RESULTS = FollowUp((), when="disease", values=frozenset(RELEVANT_BIOMARKERS))
+MARKER_RULES = (TEST_RESULTS, *(_marker_rule(key) for key in ALL_BIOMARKERS))
+
+
 class DiagnosisForm(StepForm):
     title = _("Diagnosis")
 
@@ -123,7 +136,7 @@ class DiagnosisForm(StepForm):
     )
     diagnosed_on = MonthField(
         label=_("When was it diagnosed? (optional)"),
-        help_text=_("Month and year, for example 2024-03. A best guess is fine."),
+        help_text=_("Month and year. A best guess is fine."),
         required=False,
     )
     # The disease whose test questions are on the page.
@@ -132,58 +145,70 @@ class DiagnosisForm(StepForm):
     def __init__(self, *args, birth_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.birth_date = birth_date
-        self.needs_biomarkers = False
-        if self.is_bound:
-            chosen = self.data.get(self.add_prefix("disease"))
-        else:
-            chosen = self.initial.get("disease")
+        chosen = self.answer_to("disease")
         self.biomarker_disease = chosen if chosen in DISEASES else ""
         self.biomarker_keys = RELEVANT_BIOMARKERS.get(self.biomarker_disease, ())
-        for key in self.biomarker_keys:
+        # Every test question is on the page (the script shows the chosen disease's at once);
+        # only the chosen disease's are asked, required and kept.
+        for key in ALL_BIOMARKERS:
             label, help_text = BIOMARKER_QUESTIONS[key]
             self.fields[f"marker_{key}"] = tri_state_field(
                 label, help_text=help_text, choices=TRI_STATE_CHOICES, initial=UNKNOWN
             )
-        name = self.add_prefix("biomarkers_for")
-        if self.is_bound:
-            data = self.data.copy()
-            if self.biomarker_keys and data.get(name) != self.biomarker_disease:
-                # The questions for this disease were not on the page yet: ask them, with
-                # "not tested or not sure" chosen until the person says otherwise.
-                self.needs_biomarkers = True
-                for key in self.biomarker_keys:
-                    marker = self.add_prefix(f"marker_{key}")
-                    if not data.get(marker):
-                        data[marker] = UNKNOWN
-            data[name] = self.biomarker_disease
-            self.data = data
-        else:
-            self.fields["biomarkers_for"].initial = self.biomarker_disease
+        self.setup_follow_ups(MARKER_RULES)
         layout = [Fieldset(_("The diagnosis"), "disease", "subtype_details", "diagnosed_on")]
-        if self.biomarker_keys:
-            intro = _(
-                "Only the tests that matter for this diagnosis. If a report does not mention "
-                "one, choose “Not tested or not sure”."
-            )
-            layout.append(
+        intro = _(
+            "Only the tests that matter for this diagnosis. If a report does not mention "
+            "one, choose “Not tested or not sure”."
+        )
+        layout.append(
+            self.follow_up_block(
+                TEST_RESULTS,
                 Fieldset(
                     _("Test results"),
                     paragraph(intro),
-                    *(f"marker_{key}" for key in self.biomarker_keys),
-                    css_id="test-results",
-                )
+                    *(
+                        self.follow_up_block(rule, rule.fields[0])
+                        for rule in MARKER_RULES
+                        if rule is not TEST_RESULTS
+                    ),
+                ),
+                css_id="test-results",
             )
+        )
         self.helper = step_helper(*layout, "biomarkers_for")
 
-    def is_valid(self) -> bool:
-        # Choosing a disease first brings its test questions: a next step, not an error.
-        return super().is_valid() and not self.needs_biomarkers
+    # The page says which disease's test questions it showed (the script keeps it up to date);
+    # a page that showed another disease's comes back once with this one's, not with errors.
+
+    @property
+    def needs_biomarkers(self) -> bool:
+        return self.needs_follow_up
+
+    def posted_shown(self) -> set[str] | None:
+        if not self.is_bound:
+            return None
+        shown_for = self.data.get(self.add_prefix("biomarkers_for"))
+        return {f"marker_{key}" for key in RELEVANT_BIOMARKERS.get(shown_for, ())}
+
+    def record_shown(self, data) -> None:
+        self.fields["biomarkers_for"].initial = self.biomarker_disease
+        if data is not None:
+            data[self.add_prefix("biomarkers_for")] = self.biomarker_disease
 
     def clean_diagnosed_on(self):
         month = self.cleaned_data.get("diagnosed_on")
         if month and self.birth_date and month < self.birth_date.replace(day=1):
             raise ValidationError(
-                _("The diagnosis date is before the patient's date of birth. Check the year."),
+                self.word(
+                    worded(
+                        _("The diagnosis date is before your date of birth. Check the year."),
+                        _(
+                            "The diagnosis date is before the patient's date of birth. Check "
+                            "the year."
+                        ),
+                    )
+                ),
                 code="before_birth",
             )
         return month

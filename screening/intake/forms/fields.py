@@ -13,8 +13,12 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import validate_email
 from django.forms.utils import ErrorDict
 from django.utils import timezone
+from django.utils.choices import CallableChoiceIterator
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+
+from screening.intake.forms.follow_ups import FollowUpForm
+from screening.intake.forms.wording import Worded, fills_in_for_self, pick, pick_choices
 
 YES, NO, UNKNOWN = "yes", "no", "unknown"
 
@@ -104,6 +108,108 @@ class MonthField(forms.Field):
             raise ValidationError(self.error_messages["future"], code="future")
 
 
+class DayMonthYearInput(forms.MultiWidget):
+    """Three labelled boxes, day, month and year.
+
+    What people know of a date of birth, in an order the labels make plain whatever the
+    language: a date picker shows the browser's own format (mm/dd/yyyy in a US Chromium),
+    which need not be the page's, and a picker is slow for a date decades back.
+    """
+
+    template_name = "intake/widgets/day_month_year.html"
+    PARTS = (
+        ("day", _("Day"), 2, "bday-day"),
+        ("month", _("Month"), 2, "bday-month"),
+        ("year", _("Year"), 4, "bday-year"),
+    )
+
+    def __init__(self, attrs=None):
+        widgets = {
+            name: forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "autocomplete": autocomplete,
+                    "maxlength": size,
+                    "class": f"intake-date-{name}",
+                }
+            )
+            for name, _label, size, autocomplete in self.PARTS
+        }
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, str):
+            value = _iso_date(value) or value
+        if isinstance(value, date):
+            return [str(value.day), str(value.month), str(value.year)]
+        return [None, None, None]
+
+    def value_from_datadict(self, data, files, name):
+        # The whole date in one value: an API document, an older draft, a test.
+        if name in data:
+            return data.get(name)
+        return super().value_from_datadict(data, files, name)
+
+    def value_omitted_from_data(self, data, files, name):
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, (_name, label, _size, _auto) in zip(
+            context["widget"]["subwidgets"], self.PARTS, strict=True
+        ):
+            subwidget["part_label"] = label
+        return context
+
+
+def _iso_date(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
+
+
+class DayMonthYearField(forms.Field):
+    """A date typed as day, month and year (or sent whole as YYYY-MM-DD by the API)."""
+
+    widget = DayMonthYearInput
+    default_error_messages = {
+        "incomplete": _("Enter the day, the month and the year."),
+        "invalid": _("Enter the day, month and year as numbers, for example 25 7 1980."),
+        "year": _("Enter the year with four digits, for example 1980."),
+        "no_such_date": _("That date does not exist. Check the day and the month."),
+        # Only a document sends the date whole (the page has three boxes).
+        "invalid_whole": _("Enter a real date as YYYY-MM-DD, for example 1980-07-25."),
+    }
+
+    def to_python(self, value):
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            if value.strip() in self.empty_values:
+                return None
+            parsed = _iso_date(value)
+            if parsed is None:
+                raise ValidationError(self.error_messages["invalid_whole"], code="invalid")
+            return parsed
+        parts = [str(part or "").strip() for part in (value or ())]
+        if not any(parts):
+            return None
+        if len(parts) != 3 or not all(parts):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if not all(part.isdigit() for part in parts):
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        day, month, year = parts
+        if len(year) != 4:
+            raise ValidationError(self.error_messages["year"], code="year")
+        try:
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(
+                self.error_messages["no_such_date"], code="no_such_date"
+            ) from None
+
+
 def month_text(value: date | None) -> str | None:
     """The JSON form of a month: '2024-03'."""
     return f"{value.year:04d}-{value.month:02d}" if value else None
@@ -164,14 +270,38 @@ def field_anchor(bound_field) -> str:
     return f"{bound_field.auto_id}_0"
 
 
+def summary_label(form_field: forms.Field) -> str:
+    """The few words that name a field in the error summary: its `summary_label` when its
+    label is long (a consent statement, a long question), else the label itself."""
+    return str(getattr(form_field, "summary_label", "") or form_field.label or "")
+
+
+def short_label(form_field: forms.Field, text) -> forms.Field:
+    """Give a field with a long label the short name the error summary links with."""
+    form_field.summary_label = text
+    return form_field
+
+
 def field_error_links(form: forms.Form) -> list[ErrorLink]:
-    """The error summary's links for a form's field errors, each to its field."""
-    return [
-        ErrorLink(field_anchor(form[name]), f"{form[name].label}: {error}")
-        for name, errors in form.errors.items()
-        if name != NON_FIELD_ERRORS and name in form.fields
-        for error in errors
-    ]
+    """The error summary's links for a form's field errors, each to its field.
+
+    A hidden field (a key or version the page carries for itself) has no name a person would
+    know: its message stands alone and links to the form.
+    """
+    links = []
+    for name, errors in form.errors.items():
+        if name == NON_FIELD_ERRORS or name not in form.fields:
+            continue
+        bound = form[name]
+        if bound.is_hidden:
+            links += [ErrorLink("step-form", str(error)) for error in errors]
+            continue
+        label = summary_label(form.fields[name])
+        links += [
+            ErrorLink(field_anchor(bound), f"{label}: {error}" if label else str(error))
+            for error in errors
+        ]
+    return links
 
 
 def step_helper(*layout) -> FormHelper:
@@ -219,12 +349,51 @@ def display_value(field: forms.Field, value) -> str:
     return str(value)
 
 
-class StepForm(forms.Form):
-    """Base of every intake step: the error summary's links and the JSON-safe answers."""
+class StepForm(FollowUpForm):
+    """Base of every intake step: wording for who fills it in, questions that follow the
+    answers, the error summary's links and the JSON-safe answers."""
 
     # Short, translatable name of the step, shown in the progress line and the review page.
     title = ""
     is_quiet = False
+
+    def __init__(self, *args, filled_by: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filled_by = filled_by
+        self.to_patient = fills_in_for_self(filled_by)
+        self.hidden_questions = set()
+        self.unseen_questions = set()
+        self.apply_wording()
+
+    def word(self, text):
+        """`text` (maybe `worded(...)`) in this reader's wording."""
+        return pick(text, self.to_patient)
+
+    def apply_wording(self) -> None:
+        """Pick every field's label, help, choices and messages for this reader (again, if
+        the reader changed: the texts as written are kept on the field)."""
+        for field in self.fields.values():
+            written = getattr(field, "worded_texts", None)
+            if written is None:
+                written = {
+                    attribute: getattr(field, attribute, "")
+                    for attribute in ("label", "help_text", "summary_label")
+                    if isinstance(getattr(field, attribute, ""), Worded)
+                }
+                written["error_messages"] = dict(field.error_messages)
+                if isinstance(field, forms.ChoiceField) and not isinstance(
+                    field._choices, CallableChoiceIterator
+                ):
+                    written["choices"] = list(field.choices)
+                field.worded_texts = written
+            for attribute in ("label", "help_text", "summary_label"):
+                if attribute in written:
+                    setattr(field, attribute, self.word(written[attribute]))
+            field.error_messages = {
+                code: self.word(message) for code, message in written["error_messages"].items()
+            }
+            if "choices" in written:
+                field.choices = pick_choices(written["choices"], self.to_patient)
 
     def quiet(self) -> None:
         """Show the bound answers without their errors: coming back to a step, not sending it.
@@ -239,6 +408,8 @@ class StepForm(forms.Form):
         rows = []
         for name, field in self.fields.items():
             if field.widget.is_hidden or isinstance(field, HoneypotField):
+                continue
+            if name in self.hidden_questions:
                 continue
             rows.append((str(field.label), display_value(field, self.cleaned_data.get(name))))
         return rows

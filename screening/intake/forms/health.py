@@ -5,11 +5,18 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from screening.intake.forms.fields import StepForm, step_helper, tri_state_field
+from screening.intake.forms.fields import StepForm, short_label, step_helper, tri_state_field
+from screening.intake.forms.wording import worded
 
 # ECOG 0-4 in the words of the scale's own descriptions, simplified.
 ECOG_CHOICES = [
-    ("0", _("Fully active: can do everything they did before the illness")),
+    (
+        "0",
+        worded(
+            _("Fully active: can do everything you did before the illness"),
+            _("Fully active: can do everything they did before the illness"),
+        ),
+    ),
     (
         "1",
         _(
@@ -19,16 +26,34 @@ ECOG_CHOICES = [
     ),
     (
         "2",
-        _(
-            "Can walk and take care of themselves, but cannot work; up and about more than half "
-            "of the day"
+        worded(
+            _(
+                "Can walk and take care of yourself, but cannot work; up and about more than "
+                "half of the day"
+            ),
+            _(
+                "Can walk and take care of themselves, but cannot work; up and about more than "
+                "half of the day"
+            ),
         ),
     ),
     (
         "3",
-        _("Can only partly take care of themselves; in bed or a chair more than half of the day"),
+        worded(
+            _("Can only partly take care of yourself; in bed or a chair more than half of the day"),
+            _(
+                "Can only partly take care of themselves; in bed or a chair more than half of "
+                "the day"
+            ),
+        ),
     ),
-    ("4", _("Cannot take care of themselves at all; in bed or a chair all day")),
+    (
+        "4",
+        worded(
+            _("Cannot take care of yourself at all; in bed or a chair all day"),
+            _("Cannot take care of themselves at all; in bed or a chair all day"),
+        ),
+    ),
     ("unknown", _("Not sure")),
 ]
 
@@ -36,17 +61,30 @@ ECOG_CHOICES = [
 class HealthForm(StepForm):
     title = _("Current health")
 
-    ecog = forms.ChoiceField(
-        label=_("Which best describes the patient's daily activity now?"),
-        choices=ECOG_CHOICES,
-        widget=forms.RadioSelect,
-        error_messages={"required": _("Choose the description that fits best, or “Not sure”.")},
+    ecog = short_label(
+        forms.ChoiceField(
+            label=worded(
+                _("Which best describes your daily activity now?"),
+                _("Which best describes the patient's daily activity now?"),
+            ),
+            choices=ECOG_CHOICES,
+            widget=forms.RadioSelect,
+            error_messages={"required": _("Choose the description that fits best, or “Not sure”.")},
+        ),
+        _("Daily activity"),
     )
-    active_infection = tri_state_field(
-        _("Does the patient have an infection that is being treated now?")
+    active_infection = short_label(
+        tri_state_field(
+            worded(
+                _("Do you have an infection that is being treated now?"),
+                _("Does the patient have an infection that is being treated now?"),
+            )
+        ),
+        _("Infection"),
     )
-    cns_involvement = tri_state_field(
-        _("Has the cancer spread to the brain or spinal cord (CNS involvement)?")
+    cns_involvement = short_label(
+        tri_state_field(_("Has the cancer spread to the brain or spinal cord (CNS involvement)?")),
+        _("Brain or spinal cord"),
     )
     notes = forms.CharField(
         label=_("Anything else the coordinator should know? (optional)"),

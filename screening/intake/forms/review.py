@@ -15,7 +15,15 @@ class ReviewForm(StepForm):
 
     # The draft's one-time submission key: a replayed or double-clicked submit finds the case
     # it already created instead of creating a second one.
-    submission_key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    submission_key = forms.CharField(
+        widget=forms.HiddenInput,
+        max_length=64,
+        error_messages={
+            "required": _(
+                "This page was out of date. Please check the answers below and send again."
+            ),
+        },
+    )
     leave_blank = HoneypotField()
 
     def __init__(self, *args, submission_key: str = "", **kwargs):

@@ -22,8 +22,10 @@ from screening.intake.forms.fields import (
     display_value,
     field_anchor,
     month_text,
+    short_label,
     step_helper,
 )
+from screening.intake.forms.wording import worded
 from screening.intake.vocabulary import STATUSES
 
 MAX_LINES = 30
@@ -61,6 +63,12 @@ LINE_CLASS_CHOICES = [
     ("menin_inhibitor", _("Revumenib (Revuforj) or ziftomenib (Komzifti)")),
 ]
 
+# Blinatumomab, inotuzumab and CAR-T are asked once, in "ever had" below (OTHER_TREATMENTS),
+# not again in each line: a line shows only the other kinds. A line may still carry them (the
+# API's documents, FHIR medications, a recognised name such as "Kymriah").
+ASKED_ONCE = frozenset({"blinatumomab", "inotuzumab", "cd19_car_t", "bcma_car_t"})
+LINE_CLASS_CHOICES_SHOWN = [choice for choice in LINE_CLASS_CHOICES if choice[0] not in ASKED_ONCE]
+
 RESPONSE_CHOICES = [
     ("", _("Choose the best response")),
     ("complete", _("Complete remission: no sign of the cancer")),
@@ -73,7 +81,13 @@ RESPONSE_CHOICES = [
 
 TRANSPLANT_CHOICES = [
     ("", _("Choose the kind of transplant")),
-    ("autologous", _("Using the patient's own stem cells (autologous)")),
+    (
+        "autologous",
+        worded(
+            _("Using your own stem cells (autologous)"),
+            _("Using the patient's own stem cells (autologous)"),
+        ),
+    ),
     ("allogeneic", _("Using stem cells from a donor (allogeneic)")),
     ("unknown", _("Not sure which kind")),
 ]
@@ -122,7 +136,14 @@ HAD_TREATMENT_CHOICES = [
 AFTER_TREATMENT_STATUSES = frozenset(STATUSES) - {"newly_diagnosed", "unknown"}
 
 
-class TreatmentLineForm(forms.Form):
+BEFORE_BIRTH = worded(
+    _("This is before your date of birth. Check the year."),
+    _("This is before the patient's date of birth. Check the year."),
+)
+MONTH_HINT = _("Month and year. A best guess is fine.")
+
+
+class TreatmentLineForm(StepForm):
     name = forms.CharField(
         label=_("Name of the treatment or regimen"),
         help_text=_(
@@ -132,16 +153,19 @@ class TreatmentLineForm(forms.Form):
         max_length=200,
         required=False,
     )
-    classes = forms.MultipleChoiceField(
-        label=_("Which kinds of drug did it include? Tick all you know."),
-        choices=LINE_CLASS_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    classes = short_label(
+        forms.MultipleChoiceField(
+            label=_("Which kinds of drug did it include? Tick all you know."),
+            choices=LINE_CLASS_CHOICES,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+        _("Kinds of drug"),
     )
-    start = MonthField(label=_("Started (month and year, optional)"), required=False)
+    start = MonthField(label=_("Started (optional)"), help_text=MONTH_HINT, required=False)
     end = MonthField(
-        label=_("Ended (month and year, optional)"),
-        help_text=_("Leave empty if it is still going on."),
+        label=_("Ended (optional)"),
+        help_text=_("Month and year. Leave empty if it is still going on."),
         required=False,
     )
     best_response = forms.ChoiceField(
@@ -149,15 +173,21 @@ class TreatmentLineForm(forms.Form):
         choices=RESPONSE_CHOICES,
         required=False,
     )
-    relapse = MonthField(
-        label=_("If the disease came back after it: when? (optional)"),
-        required=False,
+    relapse = short_label(
+        MonthField(
+            label=_("If the disease came back after it: when? (optional)"),
+            help_text=MONTH_HINT,
+            required=False,
+        ),
+        _("Came back"),
     )
 
     def __init__(self, *args, birth_date=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.birth_date = birth_date
+        self.fields["classes"].widget.choices = LINE_CLASS_CHOICES_SHOWN
         if "DELETE" in self.fields:
+            # Only the API sends it; the page has a "Remove this treatment" button instead.
             self.fields["DELETE"].label = _("Remove this treatment")
 
     def clean(self):
@@ -175,9 +205,7 @@ class TreatmentLineForm(forms.Form):
                 "relapse", _("The disease cannot come back before the treatment started.")
             )
         if self.birth_date and start and start < self.birth_date.replace(day=1):
-            self.add_error(
-                "start", _("This is before the patient's date of birth. Check the year.")
-            )
+            self.add_error("start", self.word(BEFORE_BIRTH))
         return cleaned
 
     def answers(self) -> dict:
@@ -192,11 +220,11 @@ class TreatmentLineForm(forms.Form):
         }
 
 
-class TransplantForm(forms.Form):
+class TransplantForm(StepForm):
     kind = forms.ChoiceField(
         label=_("Kind of stem cell transplant"), choices=TRANSPLANT_CHOICES, required=False
     )
-    date = MonthField(label=_("When? (month and year, optional)"), required=False)
+    date = MonthField(label=_("When? (optional)"), help_text=MONTH_HINT, required=False)
 
     def __init__(self, *args, birth_date=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -210,11 +238,17 @@ class TransplantForm(forms.Form):
             self.add_error("kind", _("Choose the kind of transplant, or “Not sure which kind”."))
         when = cleaned.get("date")
         if self.birth_date and when and when < self.birth_date.replace(day=1):
-            self.add_error("date", _("This is before the patient's date of birth. Check the year."))
+            self.add_error("date", self.word(BEFORE_BIRTH))
         return cleaned
 
     def answers(self) -> dict:
         return {"kind": self.cleaned_data["kind"], "date": month_text(self.cleaned_data["date"])}
+
+
+def formset_messages(too_many) -> dict:
+    """A formset's own messages in plain words, never naming its hidden counters."""
+    out_of_date = _("This page was out of date. Please check the treatments and send it again.")
+    return {"missing_management_form": out_of_date, "too_many_forms": too_many}
 
 
 LineFormSet = formset_factory(
@@ -272,7 +306,10 @@ class TreatmentForm(StepForm):
     title = _("Treatment so far")
 
     had_treatment = forms.ChoiceField(
-        label=_("Has the patient had any treatment for this cancer so far?"),
+        label=worded(
+            _("Have you had any treatment for this cancer so far?"),
+            _("Has the patient had any treatment for this cancer so far?"),
+        ),
         help_text=_(
             "If you are not sure of every treatment, choose “Not sure” and upload a treatment "
             "summary in the documents step."
@@ -281,12 +318,21 @@ class TreatmentForm(StepForm):
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose yes, no or not sure.")},
     )
-    other_treatments = forms.MultipleChoiceField(
-        label=_("Has the patient ever had any of these? Tick all that apply."),
-        help_text=_("Leave them all unticked if none."),
-        choices=OTHER_TREATMENT_CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
+    other_treatments = short_label(
+        forms.MultipleChoiceField(
+            label=worded(
+                _("Have you ever had any of these? Tick all that apply."),
+                _("Has the patient ever had any of these? Tick all that apply."),
+            ),
+            help_text=_(
+                "Whether as one of the treatments above or on their own. Leave them all "
+                "unticked if none."
+            ),
+            choices=OTHER_TREATMENT_CHOICES,
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+        ),
+        _("CAR-T, bispecific antibodies and antibody-drug conjugates"),
     )
     other_details = forms.CharField(
         label=_("Names of any other targeted treatments (optional)"),
@@ -300,10 +346,29 @@ class TreatmentForm(StepForm):
         self.birth_date = birth_date
         self.disease_status = disease_status
         data = self.data if self.is_bound else None
-        form_kwargs = {"birth_date": birth_date}
-        self.lines = LineFormSet(data, prefix=self.add_prefix("lines"), form_kwargs=form_kwargs)
+        if data is not None and any(
+            self.add_prefix(f"{name}-TOTAL_FORMS") not in data for name in ("lines", "transplants")
+        ):
+            # A page without its lists' hidden counters (an old or cut-off post): show one
+            # blank entry of each, as a new page does, rather than an error about counters.
+            data = self.data = data.copy()
+            for name in ("lines", "transplants"):
+                data.setdefault(self.add_prefix(f"{name}-TOTAL_FORMS"), "1")
+                data.setdefault(self.add_prefix(f"{name}-INITIAL_FORMS"), "0")
+        form_kwargs = {"birth_date": birth_date, "filled_by": self.filled_by}
+        self.lines = LineFormSet(
+            data,
+            prefix=self.add_prefix("lines"),
+            form_kwargs=form_kwargs,
+            error_messages=formset_messages(
+                _("You can list at most %(num)d treatments here. Add the rest as notes.")
+            ),
+        )
         self.transplants = TransplantFormSet(
-            data, prefix=self.add_prefix("transplants"), form_kwargs=form_kwargs
+            data,
+            prefix=self.add_prefix("transplants"),
+            form_kwargs=form_kwargs,
+            error_messages=formset_messages(_("You can list at most %(num)d transplants here.")),
         )
         # The formsets are drawn by the step's template between these two parts.
         self.helper = step_helper("had_treatment")
@@ -341,7 +406,8 @@ class TreatmentForm(StepForm):
                 "had_treatment",
                 _(
                     "In the previous step the disease is in remission, has come back or is not "
-                    "responding, which follows treatment. Add the treatments, or choose “Not sure”."
+                    "responding, which follows treatment. Add the treatments, or choose “Not "
+                    "sure”."
                 ),
             )
         elif had == YES and not lines:

@@ -14,27 +14,23 @@ from django.core.exceptions import SuspiciousOperation
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView, WizardView
 
-from screening.core.throttle import hit_limit, uploads_allowed
+from screening.core.throttle import hit_limit
 from screening.core.tokens import status_path
 from screening.intake.consent import CONSENT_VERSION
 from screening.intake.forms import INTAKE_STEPS
 from screening.intake.forms.treatment import MAX_LINES, MAX_TRANSPLANTS
-from screening.intake.submit import (
-    add_draft_documents,
-    draft_documents,
-    remove_draft_document,
-    submission_key_for,
-    submit_case,
-)
-from screening.intake.views.limits import rate_limited_page, too_many_uploads_page
-from screening.intake.views.sent import remember_sent
+from screening.intake.forms.wording import fills_in_for_self, pick
+from screening.intake.submit import draft_documents, submission_key_for, submit_case
+from screening.intake.views.documents_step import documents_context, documents_post
+from screening.intake.views.formsets import add_entry, remove_entry
+from screening.intake.views.limits import rate_limited_page
+from screening.intake.views.sent import forget_sent, remember_sent, sent_form
 from screening.intake.views.storage import storable
 from screening.intake.vocabulary import DISEASES
-from screening.models import Case, DocumentCategory
+from screening.models import Case
 from screening.rules.profile import InvalidProfile
 
 WIZARD_PREFIX = "intake"
@@ -57,34 +53,46 @@ class IntakeWizard(NamedUrlWizardView):
         return self.get_cleaned_data_for_step(step) or {}
 
     def get_form_kwargs(self, step=None):
+        about = self._cleaned("about") if step != "about" else {}
+        kwargs = {"filled_by": about.get("submitter_role")} if step != "about" else {}
         if step == "diagnosis":
-            return {"birth_date": self._cleaned("about").get("date_of_birth")}
-        if step == "status":
-            return {"diagnosis": DISEASES.get(self._cleaned("diagnosis").get("disease"))}
-        if step == "treatment":
-            return {
-                "birth_date": self._cleaned("about").get("date_of_birth"),
-                "disease_status": self._cleaned("status").get("status"),
-            }
-        if step == "review":
+            kwargs["birth_date"] = about.get("date_of_birth")
+        elif step == "status":
+            kwargs["diagnosis"] = DISEASES.get(self._cleaned("diagnosis").get("disease"))
+        elif step == "treatment":
+            kwargs["birth_date"] = about.get("date_of_birth")
+            kwargs["disease_status"] = self._cleaned("status").get("status")
+        elif step == "review":
             draft = self.storage.draft
-            return {"submission_key": submission_key_for(draft) if draft else ""}
-        return {}
+            kwargs["submission_key"] = submission_key_for(draft) if draft else ""
+        return kwargs
 
     def _forget_cleaned_cache(self):
         for name in list(self.__dict__):
             if name.startswith("_cleaned_data_cache_"):
                 delattr(self, name)
 
-    def _store_raw(self, step: str):
-        """Keep what was typed on a step being left unfinished (Back, Save, Add another)."""
-        self.storage.set_step_data(step, storable(self.request.POST, f"{step}-"))
+    def store_typed(self, step: str, form=None):
+        """Keep what was typed on a step being left unfinished (Back, Save, Add another),
+        without answers to questions the page does not ask."""
+        form = form or self.get_form(step, data=self.request.POST)
+        typed = storable(self.request.POST, f"{step}-")
+        self.storage.set_step_data(step, form.without_hidden(typed))
         self._forget_cleaned_cache()
 
     # --- GET ----------------------------------------------------------------------------------
 
+    def _already_sent(self) -> bool:
+        """This browser sent its form and has not started another: every page of the wizard
+        leads to the confirmation instead (Back after sending, a refresh, an old tab)."""
+        return self.storage.draft is None and sent_form(self.request) is not None
+
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
+        if "reset" in request.GET:
+            forget_sent(request)  # "Fill in a new form"
+        elif self._already_sent():
+            return redirect("intake_submitted")
         if step == self.done_step_name:
             return redirect(self.get_step_url("review"))
         if step in self.get_form_list() and request.GET.get("from") == "review":
@@ -99,6 +107,8 @@ class IntakeWizard(NamedUrlWizardView):
         if replayed and Case.objects.filter(submission_key=replayed[:64]).exists():
             # A refresh, double click or replay of a submit that already made its case.
             return redirect("intake_submitted")
+        if self._already_sent():
+            return redirect("intake_submitted")  # nothing from an old page is stored
 
         if self.storage.draft is None and hit_limit(
             self.request, "intake-start", settings.INTAKE_START_RATE
@@ -116,20 +126,17 @@ class IntakeWizard(NamedUrlWizardView):
         form = self.get_form(step, data=post, files=self.request.FILES)
 
         if step == "documents":
-            response = self._documents_post(form)
+            response = documents_post(self, form)
             if response is not None:
                 return response
         if step == "treatment":
-            for button, formset, limit in (
-                ("add_line", "lines", MAX_LINES),
-                ("add_transplant", "transplants", MAX_TRANSPLANTS),
-            ):
-                if button in post:
-                    return self._add_form(step, formset, limit)
+            response = self._treatment_lists(form)
+            if response is not None:
+                return response
 
         goto = post.get("wizard_goto_step")
         if goto or "wizard_save" in post:
-            self._store_raw(step)
+            self.store_typed(step, form)
             if "wizard_save" in post:
                 return redirect("intake_save")
             if goto in self.get_form_list():
@@ -146,8 +153,9 @@ class IntakeWizard(NamedUrlWizardView):
         return self.render_next_step(form)
 
     def process_step(self, form):
-        # The step's own fields only (no CSRF token, no buttons), as posted.
-        return storable(form.data, f"{self.storage.current_step}-")
+        # The step's own fields only (no CSRF token, no buttons), as posted, without answers
+        # to questions the page does not ask.
+        return form.without_hidden(storable(form.data, f"{self.storage.current_step}-"))
 
     def process_step_files(self, form):
         return {}
@@ -161,69 +169,40 @@ class IntakeWizard(NamedUrlWizardView):
                 "consented_at": timezone.now().isoformat(),
             }
 
-    def _add_form(self, step: str, formset: str, limit: int):
-        self._store_raw(step)
-        data = self.storage.get_step_data(step) or {}
-        stored = {key: data.getlist(key) for key in data}
-        total_key = f"{step}-{formset}-TOTAL_FORMS"
-        try:
-            total = int(stored.get(total_key, ["1"])[0])
-        except ValueError:
-            total = 1
-        total = max(0, min(total, limit - 1))
-        stored[total_key] = [str(total + 1)]
-        stored.setdefault(f"{step}-{formset}-INITIAL_FORMS", ["0"])
-        self.storage.set_step_data(step, stored)
-        return redirect(f"{self.get_step_url(step)}#{step}-{formset}-{total}-box")
-
-    def _documents_post(self, form):
+    def _treatment_lists(self, form):
+        """ "Add another" and "Remove this" on the treatment step: each changes the list at once
+        and comes back to it, keeping everything else typed on the page."""
         post = self.request.POST
-        remove = post.get("remove")
-        if remove:
-            self._store_raw("documents")
-            removed = self.storage.draft and remove_draft_document(self.storage.draft, remove)
-            if removed:
-                messages.success(
-                    self.request, _("Removed “%(name)s”.") % {"name": removed.original_name}
-                )
-            return redirect(self.get_step_url("documents"))
-
-        files = self.request.FILES.getlist(form.add_prefix("files"))
-        if files and not uploads_allowed(self.request, files):
-            self._store_raw("documents")
-            return too_many_uploads_page(self.request)
-        form.is_valid()  # field checks first, so the errors below add to them
-        if files:
-            category = post.get(form.add_prefix("category"))
-            if category not in DocumentCategory.values:
-                form.add_error(
-                    "category",
-                    _("Choose what kind of document the files are, then choose the files again."),
-                )
-            else:
-                outcome = add_draft_documents(self.storage.ensure_draft(), files, category)
-                for message in outcome.rejected:
-                    form.add_error("files", message)
-                if outcome.stored:
-                    names = ", ".join(f"“{d.original_name}”" for d in outcome.stored)
-                    messages.success(
-                        self.request,
-                        ngettext(
-                            "Added %(names)s.",
-                            "Added %(count)s files: %(names)s.",
-                            len(outcome.stored),
-                        )
-                        % {"names": names, "count": len(outcome.stored)},
-                    )
-        elif "upload" in post:
-            form.add_error("files", _("Choose at least one file to upload."))
-        if form.errors:
-            self._store_raw("documents")
-            return self.render(form)
-        if "upload" in post:
-            self._store_raw("documents")
-            return redirect(self.get_step_url("documents"))
+        for button, name, limit in (
+            ("add_line", "lines", MAX_LINES),
+            ("add_transplant", "transplants", MAX_TRANSPLANTS),
+        ):
+            if button in post:
+                self.store_typed("treatment", form)
+                stored = self._stored_lists("treatment")
+                index = add_entry(stored, f"treatment-{name}", limit)
+                self.storage.set_step_data("treatment", stored)
+                return redirect(f"{self.get_step_url('treatment')}#treatment-{name}-{index}-box")
+        for button, name, removed in (
+            ("remove_line", "lines", _("Removed treatment %(number)d.")),
+            ("remove_transplant", "transplants", _("Removed transplant %(number)d.")),
+        ):
+            if button in post:
+                self.store_typed("treatment", form)
+                stored = self._stored_lists("treatment")
+                try:
+                    index = int(post[button])
+                except ValueError:
+                    index = -1
+                if remove_entry(stored, f"treatment-{name}", index):
+                    self.storage.set_step_data("treatment", stored)
+                    messages.success(self.request, removed % {"number": index + 1})
+                return redirect(f"{self.get_step_url('treatment')}#treatment-{name}-list")
         return None
+
+    def _stored_lists(self, step: str) -> dict[str, list[str]]:
+        data = self.storage.get_step_data(step) or {}
+        return {key: data.getlist(key) for key in data}
 
     # --- moving between steps -----------------------------------------------------------------
 
@@ -301,16 +280,14 @@ class IntakeWizard(NamedUrlWizardView):
         context.update(
             {
                 "step": step,
-                "step_title": form.title,
+                "step_title": form.word(form.title),
                 "step_template": f"intake/steps/{step}.html",
                 "error_links": [] if form.is_quiet else form.error_links(),
-                "step_titles": [
-                    (name, form_class.title) for name, form_class in self.get_form_list().items()
-                ],
+                "progress": self._progress(),
             }
         )
         if step == "documents":
-            context["documents"] = draft_documents(self.storage.draft)
+            context.update(documents_context(self))
         if step == "review":
             if self.storage.extra_data.get("return_to_review"):
                 self.storage.extra_data = {
@@ -319,6 +296,23 @@ class IntakeWizard(NamedUrlWizardView):
             context["sections"] = self._review_sections()
             context["documents"] = draft_documents(self.storage.draft)
         return context
+
+    def _progress(self) -> list[dict]:
+        """The step list: each step's name, whether it is done (answered and valid), and the
+        one the person is on. Done steps are buttons that keep what is typed on this page."""
+        current = self.steps.current
+        to_patient = fills_in_for_self(self._cleaned("about").get("submitter_role"))
+        progress = []
+        for number, (step, form_class) in enumerate(self.get_form_list().items(), start=1):
+            done = (
+                step != "review"
+                and self.storage.get_step_data(step) is not None
+                and self.get_cleaned_data_for_step(step) is not None
+            )
+            state = "current" if step == current else "done" if done else "upcoming"
+            title = pick(form_class.title, to_patient)
+            progress.append({"step": step, "number": number, "title": title, "state": state})
+        return progress
 
     def _review_sections(self):
         sections = []
@@ -330,7 +324,7 @@ class IntakeWizard(NamedUrlWizardView):
             sections.append(
                 {
                     "step": step,
-                    "title": form.title,
+                    "title": form.word(form.title),
                     "complete": complete or step == "documents",
                     "rows": form.summary() if complete else [],
                 }
