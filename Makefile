@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -87,6 +87,11 @@ bench-api: $(STAMP)
 # on 2 processes (its own SQLite under var/bench/, or DATABASE_URL). Smaller: BENCH_ARGS.
 bench-trials: $(STAMP)
 	$(PY) bench/trials.py $(BENCH_ARGS)
+
+# The bulk re-screen of 100,000 open cases after a rules change on a worker of 2 processes
+# (its own SQLite under var/bench/, or DATABASE_URL with your own database). Smaller: BENCH_ARGS.
+bench-rescreen: $(STAMP)
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/rescreen.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -120,7 +120,9 @@ def intake_answers(profile: dict, i: int) -> dict:
     }
 
 
-def load(count: int, reload: bool) -> None:
+def load(count: int, reload: bool, *, open_share: float = OPEN_SHARE) -> None:
+    """Load `count` synthetic cases (a share `open_share` of them open) unless the database
+    already holds exactly that many and `reload` is off."""
     from django.contrib.auth import get_user_model
     from django.db import connection, transaction
     from django.db.models import Min, OuterRef, Subquery
@@ -171,7 +173,7 @@ def load(count: int, reload: bool) -> None:
         cases = []
         for i in range(start, min(start + BATCH, count)):
             pick = screened[i % len(screened)]
-            is_open = rng.random() < OPEN_SHARE
+            is_open = rng.random() < open_share
             if is_open:
                 # Most open cases are recent; a tail of old ones is overdue.
                 age = timedelta(minutes=int(rng.expovariate(1 / (20 * 24 * 60))))
@@ -220,9 +222,9 @@ def load(count: int, reload: bool) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         for k, pick in enumerate(screened):
             cursor.execute(
-                f"INSERT INTO {run_t} (case_id, ruleset_version, profile_hash, created_at,"
-                f" trigger, results, verdicts, changes)"
-                f" SELECT id, %s, %s, %s, 'submit', %s{jsonb}, %s{jsonb}, %s{jsonb}"
+                f"INSERT INTO {run_t} (case_id, ruleset_version, derivation_version,"
+                f" profile_hash, created_at, trigger, results, verdicts, changes)"
+                f" SELECT id, %s, '', %s, %s, 'submit', %s{jsonb}, %s{jsonb}, %s{jsonb}"
                 f" FROM {case_t} WHERE (id - %s) %% %s = %s",
                 [
                     RULESET_VERSION,

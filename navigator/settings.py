@@ -171,10 +171,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expire_seconds": 55},
     },
-    # screening/pipeline/rescreen.py: cheap when nothing changed (one query); after a deploy
-    # with new rules it re-screens every open case within the hour.
+    # screening/pipeline/bulk_rescreen.py: cheap when nothing changed (one query); after a
+    # deploy with new rules (or a new derivation) it starts the bulk re-screen of open cases.
     "rescreen-open-cases": {
-        "task": "screening.rescreen_open_cases_task",
+        "task": "screening.start_rescreen_task",
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
     },
@@ -182,6 +182,13 @@ CELERY_BEAT_SCHEDULE = {
     # study that stopped recruiting is marked. Changes re-match open cases in batches.
     "refresh-trials": {
         "task": "screening.refresh_trials_task",
+        "schedule": 7 * 24 * 3600.0,
+        "options": {"expire_seconds": 24 * 3600},
+    },
+    # screening/labels/watch.py: every label's current version on DailyMed, weekly; a label
+    # in another version than the rule data's goes to the leads (dashboard and email).
+    "check-labels": {
+        "task": "screening.check_labels_task",
         "schedule": 7 * 24 * 3600.0,
         "options": {"expire_seconds": 24 * 3600},
     },
@@ -234,6 +241,20 @@ CTGOV_RETRIES = 4
 CTGOV_TIMEOUT = 30.0
 # Open cases re-matched per task when the catalogue changes.
 TRIAL_REMATCH_BATCH = 500
+
+# --- The label watch (screening/labels/) ------------------------------------------------------
+# DailyMed's web services (v2), asked weekly for each label's current version (tests point it
+# at a local server), and how long one answer may take before that product is reported failed.
+DAILYMED_BASE_URL = env.str(
+    "DAILYMED_BASE_URL", default="https://dailymed.nlm.nih.gov/dailymed/services/v2"
+)
+DAILYMED_TIMEOUT = env.float("DAILYMED_TIMEOUT", default=10.0)
+
+# --- Bulk re-screening (screening/pipeline/bulk_rescreen.py) --------------------------------
+# Open cases screened and written per transaction, and how many worker processes work on one
+# re-screen job at once (each takes a batch, then queues its next step behind other work).
+RESCREEN_BATCH = env.int("RESCREEN_BATCH", default=500)
+RESCREEN_WORKERS = env.int("RESCREEN_WORKERS", default=2)
 
 if REDIS_URL:
     CACHES = {

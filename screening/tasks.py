@@ -81,6 +81,16 @@ def deliver_email_task(email_id: int) -> None:
     deliver_email(email_id)
 
 
+@shared_task(name="screening.deliver_emails_task", **PIPELINE_TASK)
+def deliver_emails_task(*email_ids: int) -> None:
+    """Send outbox emails queued together (screening.notify.outbox.queue_emails), each unless
+    it was sent; a redelivery after a worker died sends only what is left."""
+    from screening.notify.delivery import deliver_email
+
+    for email_id in email_ids:
+        deliver_email(email_id)
+
+
 @shared_task(name="screening.deliver_webhook_task", **PIPELINE_TASK)
 def deliver_webhook_task(delivery_id: int) -> None:
     """POST one signed webhook unless it was delivered or is not due; see notify.webhooks."""
@@ -97,32 +107,39 @@ def process_document_task(document_id: int) -> None:
     process_document(document_id)
 
 
-@shared_task(name="screening.rescreen_case_task", **PIPELINE_TASK)
-def rescreen_case_task(case_id: int) -> None:
-    """Derive one open case's profile again if the derivation changed, and re-screen it under
-    the current ruleset; see screening.intake.rederive and screening.pipeline.rescreen."""
-    from screening.intake.rederive import rederive_and_rescreen
-    from screening.models import Case
+@shared_task(name="screening.start_rescreen_task", **PIPELINE_TASK)
+def start_rescreen_task() -> int:
+    """Start the bulk re-screen if open cases are not screened under the current ruleset or
+    derivation (beat, hourly; one query when none are); returns its case count."""
+    from screening.intake.rederive import start_rescreen
 
-    case = Case.objects.filter(pk=case_id).first()
-    if case is not None:
-        rederive_and_rescreen(case)
+    job = start_rescreen(reason="the ruleset or the derivation changed (hourly check)")
+    return job.total if job else 0
 
 
-@shared_task(name="screening.rescreen_open_cases_task", **PIPELINE_TASK)
-def rescreen_open_cases_task(all_cases: bool = False) -> int:
-    """Enqueue a re-screen of every open case not yet screened under the current ruleset or
-    not yet derived under the current derivation."""
-    from screening.intake.rederive import cases_to_rederive
-    from screening.pipeline.rescreen import cases_to_rescreen
+@shared_task(name="screening.rescreen_job_task", bind=True, **PIPELINE_TASK)
+def rescreen_job_task(self, job_id: int) -> None:
+    """One step of a bulk re-screen: claim a batch, screen it, queue the next step (behind
+    whatever else is waiting); see screening.pipeline.bulk_rescreen."""
+    from screening.intake.rederive import rederive_for_rescreen
+    from screening.jobs import enqueue
+    from screening.pipeline.bulk_rescreen import rescreen_next_batch
 
-    ids = sorted(
-        set(cases_to_rescreen(all_cases=all_cases).values_list("pk", flat=True))
-        | set(cases_to_rederive().values_list("pk", flat=True))
-    )
-    for case_id in ids:
-        rescreen_case_task.delay(case_id)
-    return len(ids)
+    while rescreen_next_batch(job_id, prepare=rederive_for_rescreen):
+        if not self.request.is_eager:  # eagerly (no broker), loop instead of recursing
+            enqueue("screening.rescreen_job_task", job_id)
+            return
+
+
+@shared_task(name="screening.check_labels_task", **PIPELINE_TASK)
+def check_labels_task() -> int:
+    """Ask DailyMed for every label's current version (beat, weekly); see screening.labels."""
+    from screening.labels.watch import check_labels_live
+
+    report = check_labels_live()
+    for line in report.lines():
+        logger.info("Label watch: %s", line)
+    return len(report.new_changes)
 
 
 @shared_task(name="screening.sweep_pipeline_task", acks_late=True, ignore_result=True)

@@ -1,8 +1,8 @@
 """The staff side of Navigator, in the Django admin: the case page (cases.py), the queue
 (queue.py) and the case page's actions (case_actions.py), documents and their download
 (documents.py), the access log (access_log.py), coordinators' profiles (coordinators.py), the
-leads' dashboard (dashboard.py), and referring organisations with their API keys and webhooks
-(organisations.py).
+leads' dashboard (dashboard.py), label changes and re-screen jobs (labels.py), and referring
+organisations with their API keys and webhooks (organisations.py).
 
 Importing the modules registers their ModelAdmins with the default admin site."""
 
@@ -14,6 +14,7 @@ from screening.admin import (  # noqa: F401
     cases,
     coordinators,
     documents,
+    labels,
     organisations,
 )
 

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
-from screening.triage.dashboard import dashboard_stats
+from screening.triage.dashboard import dashboard_stats, label_watch_status, rescreen_progress
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,8 @@ def render_dashboard(request, admin_site):
         "stats": stats,
         "median_first_review": describe_duration(stats.median_first_review),
         "charts": charts,
+        "label_watch": label_watch_status(),
+        "rescreens": rescreen_progress(),
         "notice": MEDICAL_ADVICE_NOTICE,
     }
     return TemplateResponse(request, "admin/screening/dashboard.html", context)

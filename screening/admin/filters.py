@@ -143,6 +143,21 @@ class AssignedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class NewlyLikelyFilter(admin.SimpleListFilter):
+    """Cases a re-screen made likely eligible for a product, not yet acknowledged."""
+
+    title = _("newly likely eligible")
+    parameter_name = "newly_likely"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Newly likely (not yet acknowledged)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(newly_likely_at__isnull=False)
+        return queryset
+
+
 class OverdueFilter(admin.SimpleListFilter):
     title = _("due")
     parameter_name = "overdue"

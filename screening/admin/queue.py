@@ -23,6 +23,7 @@ from screening.admin.filters import (
     AssignedFilter,
     CountryFilter,
     DiseaseFilter,
+    NewlyLikelyFilter,
     OverdueFilter,
     ProductVerdictFilter,
     StatusFilter,
@@ -90,7 +91,7 @@ class CaseQueueMixin:
         "priority_display",
         "due_display",
         "assignee",
-        "screening_summary",
+        "summary_display",
         "documents_display",
         "days_open",
     )
@@ -102,6 +103,7 @@ class CaseQueueMixin:
         ProductVerdictFilter,
         AssignedFilter,
         OverdueFilter,
+        NewlyLikelyFilter,
         CountryFilter,
     )
     search_fields = ("reference", "email", "first_name", "last_name", "patient_name")
@@ -113,7 +115,13 @@ class CaseQueueMixin:
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 100
     list_max_show_all = 200
-    actions = ("assign_to_me", "assign_to_coordinator", "change_status", "rescreen")
+    actions = (
+        "assign_to_me",
+        "assign_to_coordinator",
+        "change_status",
+        "rescreen",
+        "acknowledge_newly_likely",
+    )
 
     def get_changelist(self, request, **kwargs):
         return QueueChangeList
@@ -208,6 +216,17 @@ class CaseQueueMixin:
         if user is None:
             return format_html('<em class="nav-unassigned">{}</em>', _("unassigned"))
         return user.get_full_name() or user.get_username()
+
+    @admin.display(description=gettext_lazy("Screening"), ordering="screening_summary")
+    def summary_display(self, obj):
+        if not obj.newly_likely:
+            return obj.screening_summary
+        # A re-screen made these likely eligible since the coordinator last acknowledged.
+        return format_html(
+            '{}<br><strong class="nav-newly-likely">{}</strong>',
+            obj.screening_summary,
+            _("Newly likely: %(products)s") % {"products": obj.newly_likely_brands},
+        )
 
     @admin.display(description=gettext_lazy("Docs"), ordering="document_count")
     def documents_display(self, obj):
@@ -375,3 +394,15 @@ class CaseQueueMixin:
                 % {"cases": ", ".join(unchanged)},
                 messages.INFO,
             )
+
+    @admin.action(
+        description=gettext_lazy("Acknowledge the newly likely products of selected cases"),
+        permissions=["change"],
+    )
+    def acknowledge_newly_likely(self, request, queryset):
+        if self._too_many(request, queryset):
+            return None
+        allowed, refused = self._split_by_permission(request, queryset, access.can_change_case)
+        outcome = triage.acknowledge_newly_likely(allowed, by=request.user)
+        outcome.refused.update(refused)
+        self._report(request, outcome, _("Newly likely products acknowledged: %(cases)s."))

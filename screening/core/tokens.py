@@ -15,6 +15,16 @@ def issue_status_token(case: Case) -> str:
     return token
 
 
+def issue_status_tokens(cases) -> dict[int, str]:
+    """One new status-page token per case, stored in one insert: case id → token (shown once)."""
+    tokens = {case.pk: new_token() for case in cases}
+    StatusToken.objects.bulk_create(
+        StatusToken(case_id=case_id, token_hash=hash_token(token))
+        for case_id, token in tokens.items()
+    )
+    return tokens
+
+
 def status_path(token: str) -> str:
     """The path of the case's private status page for this token (/status/<token>/)."""
     return reverse("status", args=[token])

@@ -21,8 +21,9 @@ from screening.core.profile_fields import changed_fields, describe_fact, describ
 from screening.core.profile_fields import profile_field as schema_field
 from screening.core.timeline import record_event
 from screening.intake.derivation import DERIVATION_VERSION, derive_profile
-from screening.models import Case, EventKind
+from screening.models import Case, EventKind, RescreenJob
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES
+from screening.pipeline.bulk_rescreen import rescreen_next_batch, start_rescreen_job
 from screening.pipeline.rescreen import RescreenResult, rescreen_case
 from screening.rules.profile import InvalidProfile, validate_patient
 
@@ -37,6 +38,9 @@ class RederiveResult:
     profile_changes: dict = field(default_factory=dict)  # the same for the screened profile
     error: str = ""
     rescreen: RescreenResult | None = None
+    # For the re-screen, when the screened profile changed: what prompted it and why.
+    after: str = ""
+    because: str = ""
 
 
 def cases_to_rederive():
@@ -56,6 +60,66 @@ def _field_words(changes: dict) -> str:
     )
 
 
+def _rederive_locked(locked: Case, *, by=None) -> RederiveResult:
+    """Derive a locked case's intake profile again if the derivation changed since; rebuild
+    and save the screened profile (amendments kept), with its timeline event. Sets
+    `after`/`because` for the re-screen when the screened profile changed."""
+    result = RederiveResult(locked.pk)
+    previous = locked.derivation_version
+    if not previous or previous == DERIVATION_VERSION:
+        return result
+    submitted_on = timezone.localdate(locked.submitted_at)
+    try:
+        derived = derive_profile(locked.intake, today=submitted_on)
+        validate_patient(derived)
+    except (InvalidProfile, ValueError, TypeError, KeyError, AttributeError) as exc:
+        # The stored answers do not derive under the new code: keep the profile, say so
+        # once (the version is recorded, so the next pass does not try again).
+        result.error = str(exc)
+        logger.warning("Case %s could not be derived again: %s", locked.pk, exc)
+        locked.derivation_version = DERIVATION_VERSION
+        locked.save(update_fields=["derivation_version", "updated_at"])
+        record_event(
+            locked,
+            EventKind.PROFILE_REDERIVED,
+            f"The answers could not be derived again under {DERIVATION_VERSION}: {exc}"[:500],
+            data={"from": previous, "to": DERIVATION_VERSION, "error": str(exc)[:300]},
+        )
+        return result
+    result.rederived = True
+    result.intake_changes = changed_fields(locked.intake_profile, derived)
+    locked.intake_profile = derived
+    locked.derivation_version = DERIVATION_VERSION
+    result.profile_changes = rebuild_case_profile(
+        locked, by=by, reason=f"Profile derived again ({DERIVATION_VERSION})"
+    )
+    if not result.intake_changes:
+        return result
+    amended = set(result.intake_changes) - set(result.profile_changes)
+    record_event(
+        locked,
+        EventKind.PROFILE_REDERIVED,
+        (
+            f"Profile derived again from the answers ({previous} → {DERIVATION_VERSION}): "
+            + _field_words(result.intake_changes)
+            + (f". Amendments still decide: {', '.join(sorted(amended))}" if amended else "")
+        )[:500],
+        actor=by,
+        data={
+            "from": previous,
+            "to": DERIVATION_VERSION,
+            "changes": {path: list(pair) for path, pair in result.intake_changes.items()},
+        },
+    )
+    if result.profile_changes:
+        facts = "; ".join(
+            describe_fact(path, new) for path, (_old, new) in result.profile_changes.items()
+        )
+        result.after = "the answers were derived again"
+        result.because = f"{facts} (intake answers, {DERIVATION_VERSION})"
+    return result
+
+
 def rederive_case(case: Case, *, by=None) -> RederiveResult:
     """Derive the case's intake profile again if the derivation changed since; rebuild the
     screened profile (amendments kept) and re-screen it with a diff when it changed.
@@ -63,67 +127,35 @@ def rederive_case(case: Case, *, by=None) -> RederiveResult:
     Raises InvalidProfile if the rebuilt profile cannot be screened (as a rules re-screen
     would); a failure to derive from the answers is recorded and leaves the profile as it was.
     """
-    result = RederiveResult(case.pk)
     with transaction.atomic():
         locked = Case.objects.select_for_update().get(pk=case.pk)
-        previous = locked.derivation_version
-        if not previous or previous == DERIVATION_VERSION:
-            return result
-        submitted_on = timezone.localdate(locked.submitted_at)
-        try:
-            derived = derive_profile(locked.intake, today=submitted_on)
-            validate_patient(derived)
-        except (InvalidProfile, ValueError, TypeError, KeyError, AttributeError) as exc:
-            # The stored answers do not derive under the new code: keep the profile, say so
-            # once (the version is recorded, so the next pass does not try again).
-            result.error = str(exc)
-            logger.warning("Case %s could not be derived again: %s", locked.pk, exc)
-            locked.derivation_version = DERIVATION_VERSION
-            locked.save(update_fields=["derivation_version", "updated_at"])
-            record_event(
-                locked,
-                EventKind.PROFILE_REDERIVED,
-                f"The answers could not be derived again under {DERIVATION_VERSION}: {exc}"[:500],
-                data={"from": previous, "to": DERIVATION_VERSION, "error": str(exc)[:300]},
-            )
-            return result
-        result.rederived = True
-        result.intake_changes = changed_fields(locked.intake_profile, derived)
-        locked.intake_profile = derived
-        locked.derivation_version = DERIVATION_VERSION
-        result.profile_changes = rebuild_case_profile(
-            locked, by=by, reason=f"Profile derived again ({DERIVATION_VERSION})"
-        )
-        if not result.intake_changes:
-            return result
-        amended = set(result.intake_changes) - set(result.profile_changes)
-        record_event(
-            locked,
-            EventKind.PROFILE_REDERIVED,
-            (
-                f"Profile derived again from the answers ({previous} → {DERIVATION_VERSION}): "
-                + _field_words(result.intake_changes)
-                + (f". Amendments still decide: {', '.join(sorted(amended))}" if amended else "")
-            )[:500],
-            actor=by,
-            data={
-                "from": previous,
-                "to": DERIVATION_VERSION,
-                "changes": {path: list(pair) for path, pair in result.intake_changes.items()},
-            },
-        )
-        if result.profile_changes:
-            because = "; ".join(
-                describe_fact(path, new) for path, (_old, new) in result.profile_changes.items()
-            )
+        result = _rederive_locked(locked, by=by)
+        if result.after:
             result.rescreen = rescreen_case(
-                locked,
-                by=by,
-                trigger="rederive",
-                after="the answers were derived again",
-                because=f"{because} (intake answers, {DERIVATION_VERSION})",
+                locked, by=by, trigger="rederive", after=result.after, because=result.because
             )
     return result
+
+
+def rederive_for_rescreen(cases: list[Case]) -> dict[int, tuple[str, str]]:
+    """The bulk re-screen's hook (screening/pipeline/bulk_rescreen.py), on its locked cases:
+    derive again those derived under an older derivation, before they are screened. Returns
+    case id → (after, because) for the cases whose screened profile changed."""
+    outdated = [c for c in cases if c.derivation_version not in ("", DERIVATION_VERSION)]
+    if not outdated:
+        return {}
+    # The batch loads only what screening reads; a re-derivation reads and saves whole rows
+    # (with a history row each), so it gets them whole, then hands the new profile back.
+    whole = Case.objects.in_bulk([case.pk for case in outdated])
+    reasons = {}
+    for case in outdated:
+        result = _rederive_locked(whole[case.pk])
+        case.profile = whole[case.pk].profile
+        case.intake_profile = whole[case.pk].intake_profile
+        case.derivation_version = whole[case.pk].derivation_version
+        if result.after:
+            reasons[case.pk] = (result.after, result.because)
+    return reasons
 
 
 def rederive_and_rescreen(case: Case, *, by=None) -> RescreenResult:
@@ -136,34 +168,26 @@ def rederive_and_rescreen(case: Case, *, by=None) -> RescreenResult:
     return result
 
 
-@dataclass
-class RederiveReport:
-    version: str = ""  # the derivation the cases were derived again with
-    checked: int = 0
-    rederived: int = 0
-    changed: int = 0  # the screened profile changed
-    failed: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"{self.checked} open case(s) derived under an older derivation, "
-            f"{self.rederived} derived again, {self.changed} with a changed profile"
-            + (f", {self.failed} could not be derived or screened" if self.failed else "")
-        )
+def start_rescreen(*, reason: str, all_cases: bool = False, by=None):
+    """Start (or find) the bulk re-screen of every open case the current ruleset has not
+    screened, and of every case derived under an older derivation (derived again first, in
+    the job's batches); see screening/pipeline/bulk_rescreen.py. None when nothing needs it."""
+    outdated = list(cases_to_rederive().values_list("pk", flat=True))
+    return start_rescreen_job(
+        reason=reason,
+        all_cases=all_cases,
+        also=outdated,
+        derivation_version=DERIVATION_VERSION,
+        by=by,
+    )
 
 
-def rederive_open_cases(*, by=None) -> RederiveReport:
-    """Derive again every open case whose derivation is outdated (see rederive_case)."""
-    report = RederiveReport(version=DERIVATION_VERSION)
-    for case in cases_to_rederive().only("pk").iterator():
-        report.checked += 1
-        try:
-            result = rederive_case(case, by=by)
-        except InvalidProfile as exc:
-            logger.warning("Case %s could not be re-screened after derivation: %s", case.pk, exc)
-            report.failed += 1
-            continue
-        report.rederived += result.rederived
-        report.changed += bool(result.profile_changes)
-        report.failed += bool(result.error)
-    return report
+def run_rescreen_here(job_id: int, *, progress=None) -> int:
+    """Work through a bulk re-screen job in this process (`manage.py rescreen`); returns the
+    number of batches this process did. `progress(job)` is called after each batch."""
+    batches = 0
+    while rescreen_next_batch(job_id, prepare=rederive_for_rescreen):
+        batches += 1
+        if progress is not None:
+            progress(RescreenJob.objects.get(pk=job_id))
+    return batches

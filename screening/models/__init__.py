@@ -13,6 +13,7 @@ from screening.models.documents import (
 )
 from screening.models.facts import FactProposal, ProposalState
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
+from screening.models.labels import LabelChange, LabelCheck
 from screening.models.notifications import (
     Notification,
     NotificationAttachment,
@@ -26,6 +27,12 @@ from screening.models.organisations import (
     Scope,
     WebhookDelivery,
     WebhookState,
+)
+from screening.models.rescreen_jobs import (
+    RescreenBatch,
+    RescreenBatchState,
+    RescreenJob,
+    RescreenJobState,
 )
 from screening.models.runs import ProductVerdict, ScreeningRun
 from screening.models.timeline import CaseEvent, EventKind
@@ -48,6 +55,8 @@ __all__ = [
     "FactProposal",
     "IdempotencyRecord",
     "IntakeDraft",
+    "LabelChange",
+    "LabelCheck",
     "Note",
     "Notification",
     "NotificationAttachment",
@@ -58,6 +67,10 @@ __all__ = [
     "ProductVerdict",
     "ProposalState",
     "RecordsRequest",
+    "RescreenBatch",
+    "RescreenBatchState",
+    "RescreenJob",
+    "RescreenJobState",
     "ResumeLink",
     "ScanStatus",
     "Scope",

@@ -6,6 +6,8 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from screening.rules.data.products import PRODUCTS
+
 
 class CaseStatus(models.TextChoices):
     """The workflow; allowed moves are in screening/core/workflow.py."""
@@ -129,6 +131,10 @@ class Case(models.Model):
     # The trial catalogue version (screening/trials/matching.py) the case was last matched
     # against; open cases whose version differs are re-matched in batches.
     trials_matched_version = models.CharField(max_length=40, blank=True)
+    # Products a re-screen made likely eligible that a coordinator has not acknowledged yet
+    # (the queue's "newly likely" marker and filter), and when the latest of them did.
+    newly_likely = models.JSONField(default=list, blank=True)
+    newly_likely_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     # Coordination details, kept by coordinators.
     referring_physician = models.CharField(max_length=200, blank=True)
@@ -147,6 +153,8 @@ class Case(models.Model):
             "profile",
             "updated_at",
             "trials_matched_version",
+            "newly_likely",
+            "newly_likely_at",
         ]
     )
 
@@ -183,3 +191,8 @@ class Case(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status != CaseStatus.CLOSED
+
+    @property
+    def newly_likely_brands(self) -> str:
+        """The products a re-screen made likely eligible, by brand: "Abecma, Tecvayli"."""
+        return ", ".join(PRODUCTS[key].brand for key in self.newly_likely or () if key in PRODUCTS)

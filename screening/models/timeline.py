@@ -13,6 +13,7 @@ class EventKind(models.TextChoices):
     ASSIGNED = "assigned", _("Assigned")
     NOTIFIED = "notified", _("Coordinator notified")
     RESCREENED = "rescreened", _("Re-screened")
+    RESCREEN_FAILED = "rescreen_failed", _("Could not be re-screened")
     FACT_AMENDED = "fact_amended", _("Fact amended")
     AMENDMENT_WITHDRAWN = "amendment_withdrawn", _("Amendment withdrawn")
     PROFILE_REDERIVED = "profile_rederived", _("Profile re-derived")

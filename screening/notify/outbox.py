@@ -50,10 +50,10 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils import timezone, translation
 
-from screening.core.timeline import record_event
 from screening.jobs import enqueue
 from screening.models import (
     Case,
+    CaseEvent,
     EventKind,
     IntakeDraft,
     Notification,
@@ -65,6 +65,7 @@ from screening.notify.emails import new_message_id, redacted_copy, render_email
 logger = logging.getLogger(__name__)
 
 DELIVER_TASK = "screening.deliver_email_task"
+DELIVER_MANY_TASK = "screening.deliver_emails_task"
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,7 @@ class Attachment:
     content_type: str = "application/octet-stream"
 
 
-def queue_email(
+def _outbox_row(
     template: str,
     to: str | Sequence[str],
     *,
@@ -87,14 +88,8 @@ def queue_email(
     assignee=None,
     sent_by=None,
     patient_visible: bool = False,
-    attachments: Sequence[Attachment] = (),
-    claimed: bool = False,
 ) -> Notification:
-    """Render an email and put it on the outbox; it is delivered after the commit.
-
-    See the module docstring. `patient_visible` shows the "sent" event on the patient's status
-    page too. Returns the outbox row.
-    """
+    """The outbox row of one email, rendered in its language (unsaved)."""
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
     if not recipients or not all(recipients):
         raise ValueError(f"The {template} email needs at least one recipient address.")
@@ -102,8 +97,7 @@ def queue_email(
     context = {"case": case, **(context or {})}
     with translation.override(language):
         subject, text, html = render_email(template, context)
-    claim = {"state": NotificationState.SENDING, "claimed_at": timezone.now(), "attempts": 1}
-    row = Notification.objects.create(
+    return Notification(
         key=key or f"{template}:{uuid.uuid4().hex}",
         case=case,
         draft=draft,
@@ -118,8 +112,37 @@ def queue_email(
         secrets=[str(context[name]) for name in secrets if context.get(name)],
         message_id=new_message_id(),
         patient_visible=patient_visible,
-        **(claim if claimed else {}),
     )
+
+
+def _queued_event(row: Notification) -> CaseEvent:
+    return CaseEvent(
+        case_id=row.case_id,
+        kind=EventKind.EMAIL_QUEUED,
+        message=f"Email '{row.subject}' queued for {', '.join(row.to)}"[:500],
+        actor=row.sent_by,
+        data={"email": row.pk, "template": row.template, "to": row.to},
+    )
+
+
+def queue_email(
+    template: str,
+    to: str | Sequence[str],
+    *,
+    attachments: Sequence[Attachment] = (),
+    claimed: bool = False,
+    **fields,
+) -> Notification:
+    """Render an email and put it on the outbox; it is delivered after the commit.
+
+    `fields`: case, draft, language, context, secrets, key, assignee, sent_by and
+    patient_visible, as described in the module docstring (`patient_visible` shows the "sent"
+    event on the patient's status page too). Returns the outbox row.
+    """
+    row = _outbox_row(template, to, **fields)
+    if claimed:
+        row.state, row.claimed_at, row.attempts = NotificationState.SENDING, timezone.now(), 1
+    row.save()
     NotificationAttachment.objects.bulk_create(
         NotificationAttachment(
             notification=row, filename=a.filename, content=a.content, content_type=a.content_type
@@ -128,18 +151,57 @@ def queue_email(
     )
     if claimed:
         return row
-    if case is not None:
-        record_event(
-            case,
-            EventKind.EMAIL_QUEUED,
-            f"Email '{subject}' queued for {', '.join(recipients)}",
-            actor=sent_by,
-            data={"email": row.pk, "template": template, "to": recipients},
-        )
-    else:
-        logger.info("Email %s (%s) queued for draft %s", row.pk, template, row.draft_id)
+    if row.case_id is not None:
+        _queued_event(row).save()
+    else:  # about a draft, or about no case at all (the leads' label watch)
+        about = f" for draft {row.draft_id}" if row.draft_id else ""
+        logger.info("Email %s (%s) queued%s", row.pk, template, about)
     enqueue(DELIVER_TASK, row.pk)
     return row
+
+
+@dataclass(frozen=True)
+class CaseEmail:
+    """One email of a `queue_emails` call: to whom, about which case, with what context."""
+
+    to: str
+    case: Case
+    context: Mapping
+    key: str | None = None
+
+
+def queue_emails(
+    template: str,
+    emails: Sequence[CaseEmail],
+    *,
+    secrets: Iterable[str] = (),
+    patient_visible: bool = False,
+) -> list[Notification]:
+    """queue_email for many cases at once (a bulk re-screen): each is rendered in its case's
+    language; the rows and their "queued" events are bulk inserts; one delivery task takes them
+    all after the commit (one message instead of one per email, so a queue shared with other
+    work is not flooded). A key already on the outbox is skipped, so a repeat queues nothing."""
+    keys = [email.key for email in emails if email.key]
+    taken = set(Notification.objects.filter(key__in=keys).values_list("key", flat=True))
+    rows = [
+        _outbox_row(
+            template,
+            email.to,
+            case=email.case,
+            language=email.case.language or None,
+            context=email.context,
+            secrets=secrets,
+            key=email.key,
+            patient_visible=patient_visible,
+        )
+        for email in emails
+        if email.key not in taken
+    ]
+    Notification.objects.bulk_create(rows)
+    CaseEvent.objects.bulk_create(_queued_event(row) for row in rows)
+    if rows:
+        enqueue(DELIVER_MANY_TASK, *(row.pk for row in rows))
+    return rows
 
 
 def cancel_queued_emails(case: Case, template: str, reason: str) -> int:

@@ -1,37 +1,51 @@
 """Telling the person that their case was updated, without saying what.
 
 When a coordinator's amendment (or an accepted fact from a report, or a withdrawal) changes a
-verdict of the preliminary screening, the person's status page already shows the new plain-
-language summary (it reads the latest run); this adds a line to their timeline and emails them
-that their case was updated, with a fresh link to their status page and no medical details.
-The email goes through the outbox in the caller's transaction, so a rolled-back amendment sends
-nothing and no mail server is spoken to inside the request.
+verdict of the preliminary screening, or a re-screen under new rules makes a product likely
+eligible, the person's status page already shows the new plain-language summary (it reads the
+latest run); this adds a line to their timeline and emails them that their case was updated,
+with a fresh link to their status page and no medical details. The email goes through the
+outbox in the caller's transaction, so a rolled-back change sends nothing and no mail server is
+spoken to inside the request. `notify_patients_of_updates` does the same for a whole batch of
+a bulk re-screen, with bulk inserts.
 """
 
 from __future__ import annotations
 
-from screening.core.timeline import record_event
-from screening.core.tokens import issue_status_token, status_page_url
-from screening.models import Case, EventKind
-from screening.notify.outbox import queue_email
+from collections.abc import Sequence
+
+from screening.core.tokens import issue_status_token, issue_status_tokens, status_page_url
+from screening.models import Case, CaseEvent, EventKind
+from screening.notify.outbox import CaseEmail, queue_email, queue_emails
 
 TEMPLATE = "case_updated"
+# Why the screening changed, for the email's wording (never which product or verdict).
+AMENDED = "amended"  # a coordinator added information
+RULES_CHANGED = "rules_changed"  # the label information Navigator screens against changed
 
 
-def notify_patient_of_update(case: Case, *, changes: dict, by=None) -> bool:
+def _told_event(case_id: int, products, *, by=None) -> CaseEvent:
+    return CaseEvent(
+        case_id=case_id,
+        kind=EventKind.RESCREENED,
+        message="Patient told that the preliminary screening changed",
+        actor=by if by is not None and by.is_authenticated else None,
+        data={"update": True, "products": sorted(products)},
+        patient_visible=True,
+    )
+
+
+def _context(case: Case, token: str, reason: str) -> dict:
+    return {"first_name": case.first_name, "status_url": status_page_url(token), "reason": reason}
+
+
+def notify_patient_of_update(case: Case, *, changes: dict, by=None, reason: str = AMENDED) -> bool:
     """If any verdict changed (`changes`: product → [old, new]), add a patient-visible
     "your case was updated" event and queue the email. Call inside the transaction that made
     the change. Returns whether the person was told."""
     if not changes or not case.is_open or not case.email:
         return False
-    record_event(
-        case,
-        EventKind.RESCREENED,
-        "Patient told that the preliminary screening changed",
-        actor=by,
-        data={"update": True, "products": sorted(changes)},
-        patient_visible=True,
-    )
+    _told_event(case.pk, changes, by=by).save()
     # Only token hashes are stored, so the link needs a new token (older ones stay valid).
     token = issue_status_token(case)
     queue_email(
@@ -39,9 +53,48 @@ def notify_patient_of_update(case: Case, *, changes: dict, by=None) -> bool:
         case.email,
         case=case,
         language=case.language or None,
-        context={"first_name": case.first_name, "status_url": status_page_url(token)},
+        context=_context(case, token, reason),
         secrets=("status_url",),
         sent_by=by,
         patient_visible=True,
     )
     return True
+
+
+def notify_patients_of_updates(updates: Sequence[tuple[Case, list[str], int]]) -> set[int]:
+    """For a batch of a bulk re-screen: each (case, products newly likely, run id) whose person
+    can be reached gets the email, with one insert for the status tokens and one for the outbox
+    rows, and one delivery task. The email is keyed by the run, so it goes once. Returns the
+    ids of the cases told: the caller makes their re-screen event the person's timeline line
+    (`as_patient_update`), so the case has one event for the change, not two."""
+    told = [(case, run_id) for case, _products, run_id in updates if _reachable(case)]
+    if not told:
+        return set()
+    tokens = issue_status_tokens([case for case, _ in told])
+    queue_emails(
+        TEMPLATE,
+        [
+            CaseEmail(
+                case.email,
+                case,
+                _context(case, tokens[case.pk], RULES_CHANGED),
+                key=f"{TEMPLATE}:run:{run_id}",
+            )
+            for case, run_id in told
+        ],
+        secrets=("status_url",),
+        patient_visible=True,
+    )
+    return {case.pk for case, _ in told}
+
+
+def as_patient_update(event: CaseEvent, products) -> CaseEvent:
+    """Show a re-screen event on the person's status page as "your case was updated" (the
+    page words it from the kind and this flag, never from the coordinators' message)."""
+    event.patient_visible = True
+    event.data = {**event.data, "update": True, "products": sorted(products)}
+    return event
+
+
+def _reachable(case: Case) -> bool:
+    return case.is_open and bool(case.email)

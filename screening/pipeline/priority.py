@@ -36,8 +36,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from screening.core.profile_fields import DISEASE_SHORT
-from screening.core.timeline import record_event
-from screening.models import Case, EventKind, Priority
+from screening.models import Case, CaseEvent, EventKind, Priority
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, NEEDS_REVIEW
 from screening.rules.vocabulary import DISEASE_STATUSES, RELAPSED_OR_REFRACTORY
@@ -182,17 +181,24 @@ def due_time(start: dt.datetime, priority: int) -> dt.datetime:
     return add_business_days(start, DUE_BUSINESS_DAYS[Priority(priority)])
 
 
+def _priority_event(case_id: int, decision: PriorityDecision, due, message: str, data: dict):
+    """The PRIORITISED timeline event for a decision (unsaved)."""
+    return CaseEvent(
+        case_id=case_id,
+        kind=EventKind.PRIORITISED,
+        message=f"{message} ({decision.reason}); due {timezone.localtime(due):%a %d %b %Y %H:%M}"[
+            :500
+        ],
+        data={"priority": decision.priority, "due_at": due.isoformat(), **data},
+    )
+
+
 def _set_priority(case: Case, decision: PriorityDecision, due, message: str, data: dict) -> None:
     Case.objects.filter(pk=case.pk).update(
         priority=decision.priority, priority_reason=decision.reason, due_at=due
     )
     case.priority, case.priority_reason, case.due_at = decision.priority, decision.reason, due
-    record_event(
-        case,
-        EventKind.PRIORITISED,
-        f"{message} ({decision.reason}); due {timezone.localtime(due):%a %d %b %Y %H:%M}",
-        data={"priority": decision.priority, "due_at": due.isoformat(), **data},
-    )
+    _priority_event(case.pk, decision, due, message, data).save()
 
 
 def prioritise_case(case: Case, verdicts: dict[str, str]) -> PriorityDecision:
@@ -206,27 +212,58 @@ def prioritise_case(case: Case, verdicts: dict[str, str]) -> PriorityDecision:
     return decision
 
 
+@dataclass(frozen=True)
+class PriorityRaise:
+    """A re-screen's call for a higher priority: the decision, the new due time, and the
+    priority it replaces."""
+
+    decision: PriorityDecision
+    due: dt.datetime
+    previous: int
+
+    def event(self, case_id: int) -> CaseEvent:
+        return _priority_event(
+            case_id,
+            self.decision,
+            self.due,
+            f"Priority raised: {Priority(self.previous).label} → "
+            f"{Priority(self.decision.priority).label}",
+            {"previous": self.previous},
+        )
+
+
+def priority_raise(
+    profile: dict, verdicts: dict[str, str], priority: int, due_at, *, now: dt.datetime
+) -> PriorityRaise | None:
+    """What raise_priority would do for a case at this priority and due time, without doing
+    it: None when the new verdicts call for no higher priority."""
+    decision = assess_priority(profile, verdicts)
+    if decision.priority >= priority:
+        return None
+    due = due_time(now, decision.priority)
+    if due_at is not None:
+        due = min(due, due_at)
+    return PriorityRaise(decision, due, priority)
+
+
 def raise_priority(case: Case, verdicts: dict[str, str], *, now=None) -> PriorityDecision | None:
     """After a re-screen: raise the priority if the new verdicts call for a higher one.
 
     Never lowers it, and moves the due time earlier only (from now, for the new priority).
     Returns the decision when the priority was raised, else None.
     """
-    decision = assess_priority(case.profile, verdicts)
     now = now or timezone.now()
     with transaction.atomic():
         current = Case.objects.select_for_update().only("priority", "due_at").get(pk=case.pk)
-        if decision.priority >= current.priority:
+        raised = priority_raise(case.profile, verdicts, current.priority, current.due_at, now=now)
+        if raised is None:
             return None
-        due = due_time(now, decision.priority)
-        if current.due_at is not None:
-            due = min(due, current.due_at)
-        _set_priority(
-            case,
-            decision,
-            due,
-            f"Priority raised: {Priority(current.priority).label} → "
-            f"{Priority(decision.priority).label}",
-            {"previous": current.priority},
+        Case.objects.filter(pk=case.pk).update(
+            priority=raised.decision.priority,
+            priority_reason=raised.decision.reason,
+            due_at=raised.due,
         )
-    return decision
+        case.priority, case.priority_reason = raised.decision.priority, raised.decision.reason
+        case.due_at = raised.due
+        raised.event(case.pk).save()
+    return raised.decision

@@ -1,6 +1,6 @@
-"""Re-screening open cases when the rules change (or a profile was corrected).
+"""Re-screening one open case when the rules change (or a profile was corrected).
 
-Each open, already screened case is screened again under the current ruleset. A new run is
+The case is screened again under the current ruleset. A new run is
 stored only when the ruleset or the profile differs from an earlier run (runs are keyed by
 case, ruleset and profile hash), so re-screening twice changes nothing the second time. For
 each new run the case's timeline gets a RESCREENED event naming every product whose verdict
@@ -14,15 +14,14 @@ import logging
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
 
-from screening.core.timeline import record_event
 from screening.jobs import enqueue
-from screening.models import Case, EventKind
+from screening.models import Case, CaseEvent, EventKind
 from screening.pipeline import runs as screening_service
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES
 from screening.pipeline.priority import raise_priority
 from screening.rules.data.products import PRODUCTS
-from screening.rules.profile import InvalidProfile
 from screening.rules.results import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
 
 logger = logging.getLogger(__name__)
@@ -44,22 +43,6 @@ class RescreenResult:
     verdicts: dict = field(default_factory=dict)  # the latest run's verdicts afterwards
 
 
-@dataclass
-class RescreenReport:
-    checked: int = 0
-    rescreened: int = 0
-    changed: int = 0
-    raised: int = 0
-    failed: int = 0
-
-    def __str__(self) -> str:
-        return (
-            f"{self.checked} open case(s) checked, {self.rescreened} re-screened, "
-            f"{self.changed} with a changed verdict, {self.raised} raised in priority"
-            + (f", {self.failed} could not be screened" if self.failed else "")
-        )
-
-
 def describe_changes(changes: dict[str, list], because: str = "") -> str:
     """'Kymriah: not eligible → likely eligible; Besponsa: …' or 'no verdict changed'; with
     `because`, each change says why: 'Besponsa: needs review → likely eligible, because CD22
@@ -71,6 +54,57 @@ def describe_changes(changes: dict[str, list], because: str = "") -> str:
         f"{PRODUCTS[key].brand}: {VERDICT_WORDS.get(old, old)} → {VERDICT_WORDS.get(new, new)}"
         + why
         for key, (old, new) in sorted(changes.items(), key=lambda item: PRODUCTS[item[0]].brand)
+    )
+
+
+def newly_likely(changes: dict[str, list]) -> list[str]:
+    """The products a re-screen made likely eligible (sorted keys)."""
+    return sorted(key for key, (old, new) in changes.items() if new == ELIGIBLE and old != ELIGIBLE)
+
+
+def mark_newly_likely(case: Case, products: list[str], now) -> None:
+    """Flag the products for the coordinator's queue (kept until they acknowledge them)."""
+    case.newly_likely = sorted(set(case.newly_likely or []) | set(products))
+    case.newly_likely_at = now
+
+
+def rescreened_event(
+    case_id: int,
+    run,
+    changes: dict,
+    *,
+    first: bool,
+    summary: str,
+    trigger: str,
+    by=None,
+    after: str = "",
+    because: str = "",
+) -> CaseEvent:
+    """The RESCREENED timeline event for a new latest run (unsaved): "Re-screened under
+    ruleset X: <the per-product diff>", or "Screened: <summary>" for a case whose stored
+    profile could not be screened before (`first`)."""
+    if first:
+        headline = "Screened" + (f" after {after}" if after else "")
+        diff = summary
+    else:
+        headline = (
+            f"Re-screened after {after}"
+            if after
+            else f"Re-screened under ruleset {run.ruleset_version}"
+        )
+        diff = describe_changes(changes, because)
+    return CaseEvent(
+        case_id=case_id,
+        kind=EventKind.RESCREENED,
+        message=f"{headline}: {diff}"[:500],
+        actor=by if by is not None and by.is_authenticated else None,
+        data={
+            "run": run.pk,
+            "ruleset": run.ruleset_version,
+            "changes": changes,
+            "trigger": trigger,
+            "because": because,
+        },
     )
 
 
@@ -100,57 +134,22 @@ def rescreen_case(
             return result
         result.rescreened, result.changes = True, outcome.changes
         enqueue("screening.match_case_trials_task", locked.pk)  # the profile may have changed
-        if first:
-            headline = "Screened" + (f" after {after}" if after else "")
-            diff = locked.screening_summary
-        else:
-            headline = (
-                f"Re-screened after {after}"
-                if after
-                else f"Re-screened under ruleset {outcome.run.ruleset_version}"
+        rescreened_event(
+            locked.pk,
+            outcome.run,
+            outcome.changes,
+            first=first,
+            summary=locked.screening_summary,
+            trigger=trigger,
+            by=by,
+            after=after,
+            because=because,
+        ).save()
+        likely = newly_likely(outcome.changes)
+        if likely:
+            mark_newly_likely(locked, likely, timezone.now())
+            Case.objects.filter(pk=locked.pk).update(
+                newly_likely=locked.newly_likely, newly_likely_at=locked.newly_likely_at
             )
-            diff = describe_changes(outcome.changes, because)
-        record_event(
-            locked,
-            EventKind.RESCREENED,
-            f"{headline}: {diff}",
-            actor=by,
-            data={
-                "run": outcome.run.pk,
-                "ruleset": outcome.run.ruleset_version,
-                "changes": outcome.changes,
-                "trigger": trigger,
-                "because": because,
-            },
-        )
-        newly_eligible = any(
-            new == ELIGIBLE and old != ELIGIBLE for old, new in outcome.changes.values()
-        )
-        if newly_eligible:
             result.raised = raise_priority(locked, outcome.run.verdicts) is not None
     return result
-
-
-def cases_to_rescreen(*, all_cases: bool = False):
-    """Open, screened cases; by default only those not yet screened under this ruleset."""
-    cases = Case.objects.filter(status__in=ASSIGNABLE_STATUSES)
-    if not all_cases:
-        cases = cases.exclude(latest_run__ruleset_version=screening_service.RULESET_VERSION)
-    return cases.order_by("pk")
-
-
-def rescreen_open_cases(*, all_cases: bool = False, by=None) -> RescreenReport:
-    """Re-screen every open case that needs it (every open case with all_cases=True)."""
-    report = RescreenReport()
-    for case in cases_to_rescreen(all_cases=all_cases).only("pk").iterator():
-        report.checked += 1
-        try:
-            result = rescreen_case(case, by=by)
-        except InvalidProfile as exc:
-            logger.warning("Case %s could not be re-screened: %s", case.pk, exc)
-            report.failed += 1
-            continue
-        report.rescreened += result.rescreened
-        report.changed += bool(result.changes)
-        report.raised += result.raised
-    return report

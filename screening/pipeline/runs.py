@@ -10,7 +10,9 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import JSONField, Value
+from django.db.models.functions import Cast
 
 from screening.models import Case, ProductVerdict, ScreeningRun
 from screening.rules.data.products import PRODUCTS
@@ -23,6 +25,36 @@ def profile_hash(profile: dict) -> str:
     """sha256 of the profile's canonical JSON: equal profiles hash equal whatever key order."""
     canonical = json.dumps(profile, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def encoded_json(text: str):
+    """JSON already encoded (screening/rules/encode.py), to store as it is in a JSONField:
+    the database reads the text instead of Django and the driver encoding and escaping the
+    whole document again (a bulk insert's value)."""
+    return Cast(Value(text), output_field=JSONField())
+
+
+def store_verdict_rows(run_ids: list[int]) -> None:
+    """Write the ProductVerdict rows of these runs from their stored `verdicts`, inside the
+    database: one INSERT … SELECT over the JSON (PostgreSQL's jsonb_each_text, SQLite's
+    json_each), instead of building and sending one row object per run and product."""
+    if not run_ids:
+        return
+    runs_table = connection.ops.quote_name(ScreeningRun._meta.db_table)
+    verdicts_table = connection.ops.quote_name(ProductVerdict._meta.db_table)
+    if connection.vendor == "postgresql":
+        each, where = "CROSS JOIN LATERAL jsonb_each_text(r.verdicts) AS v", "r.id = ANY(%s)"
+        params = [list(run_ids)]
+    else:  # the ids as one JSON parameter: no limit on the number of bound variables
+        each, where = ", json_each(r.verdicts) AS v", "r.id IN (SELECT value FROM json_each(%s))"
+        params = [json.dumps(list(run_ids))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {verdicts_table} (run_id, case_id, product, verdict) "  # nosec B608
+            f"SELECT r.id, r.case_id, v.key, v.value FROM {runs_table} AS r {each} "
+            f"WHERE {where}",
+            params,
+        )
 
 
 def summarise_verdicts(verdicts: dict[str, str]) -> str:

@@ -13,7 +13,9 @@ message, a Redis restart, a crashed worker or an enqueue that never happened lef
   `claim_stale_after()`, 2 minutes) are handed to the delivery task again; those whose every
   attempt died are marked failed;
 - documents never processed are enqueued again;
-- webhooks whose next attempt is due (or whose sender died) are handed out again.
+- webhooks whose next attempt is due (or whose sender died) are handed out again;
+- a bulk re-screen job with no progress for SCREENING_STUCK_AFTER seconds gets its worker
+  steps queued again (its batches claimed by a dead worker are taken over).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from screening.notify.delivery import fail_abandoned_emails, take_due_emails
 from screening.notify.outbox import DELIVER_TASK
 from screening.notify.webhooks import due_webhook_deliveries
 from screening.pipeline.assignment import ASSIGNABLE_STATUSES, assign_new_case
+from screening.pipeline.bulk_rescreen import resume_stalled_jobs
 
 logger = logging.getLogger(__name__)
 
@@ -48,13 +51,15 @@ class SweepReport:
     documents: int = 0
     webhooks: int = 0
     failed_emails: int = 0
+    rescreen_jobs: int = 0
 
     def __str__(self) -> str:
         return (
             f"re-enqueued {self.cases} case(s), {self.notifications} email(s), "
             f"{self.documents} document(s), {self.webhooks} webhook(s); "
             f"assigned {self.assigned} case(s); "
-            f"{self.failed_emails} email(s) failed after every attempt died"
+            f"{self.failed_emails} email(s) failed after every attempt died; "
+            f"resumed {self.rescreen_jobs} re-screen job(s)"
         )
 
 
@@ -118,6 +123,8 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         enqueue("screening.deliver_webhook_task", delivery_id)
         report.webhooks += 1
 
+    report.rescreen_jobs = resume_stalled_jobs(now)
+
     if (
         report.cases
         or report.assigned
@@ -126,6 +133,6 @@ def sweep_pipeline(*, now: dt.datetime | None = None) -> SweepReport:
         or report.failed_emails
     ):
         logger.warning("Sweeper: %s", report)
-    elif report.webhooks:
+    elif report.webhooks or report.rescreen_jobs:
         logger.info("Sweeper: %s", report)
     return report

@@ -135,11 +135,16 @@ def _entry(key: str, product: ProductResult) -> str:
 _NO_ID = object()
 
 
+def results_json(result: ScreeningResult) -> str:
+    """The compact JSON of `result.to_dict()["results"]`, byte for byte (what a stored
+    screening run keeps)."""
+    return "{" + ",".join(_entry(key, product) for key, product in result.products.items()) + "}"
+
+
 def result_json(result: ScreeningResult, case_id=_NO_ID) -> str:
     """The compact JSON of `result.to_dict()`, byte for byte; with a `case_id`, of
     `{"id": case_id, **result.to_dict()}` (the CLI's output per case)."""
-    products = ",".join(_entry(key, product) for key, product in result.products.items())
     head = "{"
     if case_id is not _NO_ID:
         head += '"id":' + (_string(case_id) if isinstance(case_id, str) else _dumps(case_id)) + ","
-    return f'{head}"ruleset":{_string(result.ruleset)},"results":{{{products}}}}}'
+    return f'{head}"ruleset":{_string(result.ruleset)},"results":{results_json(result)}}}'

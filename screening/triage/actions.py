@@ -276,6 +276,30 @@ def rescreen_now(case: Case, *, by):
 # --- Duplicates ------------------------------------------------------------------------------
 
 
+def acknowledge_newly_likely(cases, *, by) -> BulkOutcome:
+    """The coordinator has seen which products a re-screen made likely eligible: the queue's
+    marker goes, with a timeline line saying who acknowledged what."""
+    result = BulkOutcome()
+    for case in cases:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().only("pk", "newly_likely").get(pk=case.pk)
+            if not locked.newly_likely:
+                continue
+            Case.objects.filter(pk=case.pk).update(newly_likely=[], newly_likely_at=None)
+            brands = ", ".join(
+                PRODUCTS[key].brand for key in locked.newly_likely if key in PRODUCTS
+            )
+            record_event(
+                case,
+                EventKind.NOTE,
+                _("Newly likely eligible acknowledged: %(products)s") % {"products": brands},
+                actor=by,
+                data={"acknowledged": locked.newly_likely},
+            )
+        result.done.append(case.reference)
+    return result
+
+
 def suggest_duplicates(case: Case, limit: int = 10) -> list[Case]:
     """Other cases that are likely the same person: same email, or same date of birth and
     same name. Oldest first, since the earliest case is usually the one to keep."""

@@ -1,5 +1,6 @@
 """Figures for the leads' dashboard: the open queue, overdue work, review speed, likely-eligible
-counts per product and weekly submissions. A handful of aggregate queries, no per-row work."""
+counts per product and weekly submissions, the label changes waiting for review and the bulk
+re-screens' progress. A handful of aggregate queries, no per-row work."""
 
 from __future__ import annotations
 
@@ -11,7 +12,15 @@ from django.db.models import Count, F
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
-from screening.models import Case, CaseStatus, Priority, ProductVerdict
+from screening.models import (
+    Case,
+    CaseStatus,
+    LabelChange,
+    LabelCheck,
+    Priority,
+    ProductVerdict,
+    RescreenJob,
+)
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE
 
@@ -110,3 +119,43 @@ def dashboard_stats(now: datetime | None = None) -> DashboardStats:
         likely_by_product=likely_by_product,
         weekly_submissions=weekly_submissions,
     )
+
+
+@dataclass(frozen=True)
+class LabelWatchStatus:
+    open_changes: list[LabelChange]  # not yet reviewed, newest first
+    last_check: LabelCheck | None
+    failed: list[tuple[str, str]]  # (brand, why) in the last check
+
+
+def label_watch_status(limit: int = 50) -> LabelWatchStatus:
+    """The label changes waiting for a lead's review, and how the last check went."""
+    changes = list(LabelChange.objects.filter(reviewed_at__isnull=True)[:limit])
+    last = LabelCheck.objects.first()
+    failed = []
+    if last is not None:
+        failed = [
+            (PRODUCTS[key].brand if key in PRODUCTS else key, outcome.get("detail", ""))
+            for key, outcome in sorted(last.outcomes.items())
+            if outcome.get("state") == "failed"
+        ]
+    return LabelWatchStatus(changes, last, failed)
+
+
+@dataclass(frozen=True)
+class RescreenProgress:
+    job: RescreenJob
+    percent: int
+    rate: float | None  # cases per second since it started (None before any batch)
+
+
+def rescreen_progress(limit: int = 3) -> list[RescreenProgress]:
+    """The latest bulk re-screen jobs (the running one first) with their progress."""
+    rows = []
+    for job in RescreenJob.objects.order_by("-created_at")[:limit]:
+        percent = int(100 * job.done / job.total) if job.total else 100
+        end = job.finished_at or job.progressed_at
+        seconds = (end - job.created_at).total_seconds() if end else 0
+        rate = job.done / seconds if job.done and seconds > 0 else None
+        rows.append(RescreenProgress(job, percent, rate))
+    return rows

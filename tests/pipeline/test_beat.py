@@ -17,9 +17,12 @@ def test_beat_writes_the_pipeline_jobs_into_the_database_schedule():
     assert (sweeper.interval.every, sweeper.interval.period) == (60, "seconds")
     assert sweeper.expire_seconds == 55
     rescreen = PeriodicTask.objects.get(name="rescreen-open-cases")
-    assert rescreen.task == tasks.rescreen_open_cases_task.name
+    assert rescreen.task == tasks.start_rescreen_task.name
     assert rescreen.interval.every == 3600
     assert rescreen.expire_seconds == 3000
+    labels = PeriodicTask.objects.get(name="check-labels")
+    assert labels.task == tasks.check_labels_task.name
+    assert (labels.interval.every, labels.expire_seconds) == (7 * 24 * 3600, 24 * 3600)
     purge = PeriodicTask.objects.get(name="purge-expired-drafts")
     assert purge.task == tasks.purge_expired_drafts_task.name
     assert (purge.interval.every, purge.expire_seconds) == (3600, 3000)
@@ -30,8 +33,9 @@ def test_pipeline_tasks_store_no_results_and_survive_a_lost_worker():
         tasks.screen_case_task,
         tasks.deliver_email_task,
         tasks.process_document_task,
-        tasks.rescreen_case_task,
-        tasks.rescreen_open_cases_task,
+        tasks.start_rescreen_task,
+        tasks.rescreen_job_task,
+        tasks.check_labels_task,
         tasks.sweep_pipeline_task,
     ):
         assert task.ignore_result, task.name

@@ -16,10 +16,11 @@ from screening.intake.rederive import (
     cases_to_rederive,
     rederive_and_rescreen,
     rederive_case,
-    rederive_open_cases,
+    run_rescreen_here,
+    start_rescreen,
 )
-from screening.models import Case, CaseEvent, CaseStatus, EventKind, ScreeningRun
-from screening.tasks import rescreen_case_task, rescreen_open_cases_task
+from screening.models import Case, CaseEvent, CaseStatus, EventKind, RescreenJob, ScreeningRun
+from screening.tasks import rescreen_job_task, start_rescreen_task
 from screening.triage.amendments import FactSource, amend_fact
 from tests.casefile.answers import case_from_answers, myeloma_answers
 from tests.factories import CaseFactory, CoordinatorFactory
@@ -51,6 +52,15 @@ def regimen_table_fixed(monkeypatch):
     return FIXED_VERSION
 
 
+def rescreen_open_cases():
+    """The hourly check's bulk job, here in-process: derives outdated cases again first."""
+    job = start_rescreen(reason="test")
+    if job is not None:
+        run_rescreen_here(job.pk)
+        job.refresh_from_db()
+    return job
+
+
 def test_a_submitted_case_records_the_derivation_it_was_derived_with(myeloma_case):
     assert myeloma_case.derivation_version == derivation.DERIVATION_VERSION
     assert myeloma_case.latest_run.derivation_version == derivation.DERIVATION_VERSION
@@ -60,9 +70,10 @@ def test_a_submitted_case_records_the_derivation_it_was_derived_with(myeloma_cas
 def test_a_fix_to_the_regimen_table_reaches_an_open_case_with_a_diff(
     myeloma_case, regimen_table_fixed
 ):
-    report = rederive_open_cases()
+    job = rescreen_open_cases()
 
-    assert (report.checked, report.rederived, report.changed, report.failed) == (1, 1, 1, 0)
+    assert (job.total, job.done, job.changed, job.invalid) == (1, 1, 1, 0)
+    assert job.derivation_version == FIXED_VERSION
     case = Case.objects.get(pk=myeloma_case.pk)
     assert case.derivation_version == FIXED_VERSION
     assert case.intake_profile["prior_therapies"] == CLASSES
@@ -157,18 +168,20 @@ def test_answers_that_no_longer_derive_are_reported_once_and_the_profile_is_kept
     broken = {**answers, "about": {**answers["about"], "date_of_birth": "14 March 1968"}}
     Case.objects.filter(pk=case.pk).update(intake=broken)
 
-    report = rederive_open_cases()
+    job = rescreen_open_cases()
 
-    assert (report.checked, report.failed) == (1, 1)
+    assert (job.total, job.done, job.changed) == (1, 1, 0)
     after = Case.objects.get(pk=case.pk)
     assert after.profile == case.profile and after.derivation_version == FIXED_VERSION
     event = CaseEvent.objects.get(case=case, kind=EventKind.PROFILE_REDERIVED)
     assert "could not be derived again" in event.message
-    assert rederive_open_cases().checked == 0  # not tried again every hour
+    assert rescreen_open_cases() is None  # not tried again every hour
 
 
-def test_the_rescreen_task_derives_again_then_rescreens(myeloma_case, regimen_table_fixed):
-    rescreen_case_task(myeloma_case.pk)
+def test_the_rescreen_job_task_derives_again_then_rescreens(myeloma_case, regimen_table_fixed):
+    job = start_rescreen(reason="test")
+
+    rescreen_job_task(job.pk)
 
     case = Case.objects.get(pk=myeloma_case.pk)
     assert case.derivation_version == FIXED_VERSION
@@ -183,15 +196,16 @@ def test_rederive_and_rescreen_reports_the_derivation_diff(myeloma_case, regimen
 def test_the_rescreen_command_derives_outdated_cases_first(myeloma_case, regimen_table_fixed):
     out = StringIO()
     call_command("rescreen", stdout=out)
-    assert (
-        f"Derivation {FIXED_VERSION}: 1 open case(s) derived under an older derivation, "
-        "1 derived again, 1 with a changed profile." in out.getvalue()
-    )
+    assert "1 of 1 case(s) done, 1 with a changed verdict" in out.getvalue()
+    assert Case.objects.get(pk=myeloma_case.pk).derivation_version == FIXED_VERSION
 
 
 @pytest.mark.queue
-def test_the_hourly_task_fans_out_cases_with_an_outdated_derivation(
-    myeloma_case, regimen_table_fixed, pipeline_queue, queued
+def test_the_hourly_task_starts_a_job_for_cases_with_an_outdated_derivation(
+    myeloma_case, regimen_table_fixed, pipeline_queue, queued, django_capture_on_commit_callbacks
 ):
-    assert rescreen_open_cases_task() == 1
-    assert queued(pipeline_queue) == [("screening.rescreen_case_task", [myeloma_case.pk])]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert start_rescreen_task() == 1
+    job = RescreenJob.objects.get()
+    assert job.derivation_version == FIXED_VERSION
+    assert queued(pipeline_queue) == [("screening.rescreen_job_task", [job.pk])]

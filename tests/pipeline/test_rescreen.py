@@ -1,91 +1,43 @@
 """Re-screening when the rules change: a real change of rule data, not faked results.
 
-`abecma_as_before_april_2024` deploys the rules as they stood before 4 Apr 2024: the Abecma
-myeloma indication as it read until then (four or more prior lines instead of two; see the
-indication's notes) and none of the indications approved since (Tecvayli with daratumumab,
-Blenrep, ...), with the ruleset version computed from that data, exactly as a deploy of older
-rules would.
+`abecma_as_before_april_2024` deploys the rules as they stood before 4 Apr 2024
+(tests/pipeline/old_rules.py). The bulk job itself is tested in test_bulk_rescreen.py; here,
+one case through it, the single-case path and the command.
 """
 
-import dataclasses
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from screening.models import Case, CaseEvent, CaseStatus, EventKind, Priority, ScreeningRun
+from screening.intake.rederive import run_rescreen_here, start_rescreen
+from screening.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    Priority,
+    RescreenJob,
+    ScreeningRun,
+)
 from screening.pipeline import runs as screening_service
-from screening.pipeline.rescreen import rescreen_case, rescreen_open_cases
+from screening.pipeline.rescreen import rescreen_case
 from screening.pipeline.screen import screen_case
-from screening.rules import engine, ruleset
-from screening.rules.criteria import LinesAtLeast
-from screening.rules.data import INDICATIONS
-from screening.tasks import rescreen_open_cases_task
+from screening.tasks import start_rescreen_task
 from tests.factories import CaseFactory, CoordinatorFactory
-from tests.rules.profiles import relapsed_b_all_adult, rr_myeloma_triple_exposed
+from tests.pipeline.old_rules import (
+    NEWLY_LIKELY,
+    myeloma_after_two_lines,
+    use_abecma_rules_before_april_2024,
+)
+from tests.rules.profiles import relapsed_b_all_adult
 
 pytestmark = pytest.mark.django_db
-
-
-APRIL_2024 = "2024-04-04"
-# A two-line, triple-exposed myeloma that is not lenalidomide-refractory, screened today.
-NEWLY_LIKELY = {
-    "abecma": ["not_eligible", "eligible"],
-    "tecvayli": ["not_eligible", "eligible"],
-    "blenrep": ["not_eligible", "eligible"],
-}
-
-
-def _in_force_before_april_2024(indication, abecma) -> bool:
-    return indication is abecma or indication.approved < APRIL_2024
-
-
-def use_abecma_rules_before_april_2024(monkeypatch) -> str:
-    """Deploy the rule data as it stood before 4 Apr 2024; returns its version."""
-    current = next(i for i in INDICATIONS if i.id == "ABE-MM")
-    old = dataclasses.replace(
-        current,
-        criteria=tuple(
-            LinesAtLeast(4, "after four or more prior lines of therapy", basis="label; C3")
-            if isinstance(c, LinesAtLeast)
-            else c
-            for c in current.criteria
-        ),
-    )
-    plan = tuple(
-        (
-            product,
-            tuple(
-                old if i is current else i
-                for i in indications
-                if _in_force_before_april_2024(i, current)
-            ),
-        )
-        for product, indications in engine._PLAN
-    )
-    data = ruleset.rule_data()
-    data["indications"] = [
-        (old if i is current else i).to_dict()
-        for i in INDICATIONS
-        if _in_force_before_april_2024(i, current)
-    ]
-    version = ruleset.ruleset_version(data)
-    assert version != ruleset.RULESET_VERSION
-    monkeypatch.setattr(engine, "_PLAN", plan)
-    monkeypatch.setattr(engine, "RULESET_VERSION", version)
-    monkeypatch.setattr(screening_service, "RULESET_VERSION", version)
-    return version
 
 
 @pytest.fixture
 def abecma_as_before_april_2024(monkeypatch):
     return use_abecma_rules_before_april_2024(monkeypatch)
-
-
-def myeloma_after_two_lines():
-    # Two prior lines, not lenalidomide-refractory: Carvykti's label needs that, Abecma's
-    # current label does not (two lines), its pre-2024 label did (four lines).
-    return rr_myeloma_triple_exposed(lenalidomide_refractory=False)
 
 
 @pytest.fixture
@@ -107,13 +59,23 @@ def test_under_the_old_rules_no_product_is_likely_and_the_case_is_standard(
     assert case.priority == Priority.STANDARD
 
 
+def rescreen_open_cases(*, all_cases=False):
+    """What the hourly check and `manage.py rescreen` do: the bulk job, here in-process."""
+    job = start_rescreen(reason="test", all_cases=all_cases)
+    if job is not None:
+        run_rescreen_here(job.pk)
+        job.refresh_from_db()
+    return job
+
+
 def test_rescreening_records_each_change_and_raises_the_priority(screened_under_old_rules):
     case = screened_under_old_rules
     old_due = case.due_at
 
-    report = rescreen_open_cases()
+    job = rescreen_open_cases()
 
-    assert (report.checked, report.rescreened, report.changed, report.raised) == (1, 1, 1, 1)
+    assert (job.total, job.done, job.changed, job.raised, job.newly_likely) == (1, 1, 1, 1, 1)
+    assert job.state == "done"
     case.refresh_from_db()
     run = case.latest_run
     assert run.ruleset_version == screening_service.RULESET_VERSION
@@ -141,9 +103,9 @@ def test_rescreening_again_stores_nothing(screened_under_old_rules):
     rescreen_open_cases()
     events = CaseEvent.objects.count()
 
-    report = rescreen_open_cases(all_cases=True)
+    job = rescreen_open_cases(all_cases=True)
 
-    assert (report.checked, report.rescreened) == (1, 0)
+    assert (job.total, job.done, job.changed) == (1, 1, 0)
     assert ScreeningRun.objects.count() == 2
     assert CaseEvent.objects.count() == events
 
@@ -154,9 +116,9 @@ def test_by_default_only_cases_screened_under_another_ruleset_are_checked(
     current = CaseFactory(profile=relapsed_b_all_adult())
     screen_case(current.pk)
 
-    report = rescreen_open_cases()
+    job = rescreen_open_cases()
 
-    assert report.checked == 1  # the myeloma case only
+    assert job.total == 1  # the myeloma case only
 
 
 def test_a_product_that_is_no_longer_likely_is_recorded_but_never_lowers_the_priority(
@@ -183,18 +145,21 @@ def test_closed_and_unscreened_cases_are_not_rescreened(abecma_as_before_april_2
     closed = CaseFactory(status=CaseStatus.CLOSED)
     submitted = CaseFactory()
 
-    report = rescreen_open_cases(all_cases=True)
-
-    assert report.checked == 0
+    assert rescreen_open_cases(all_cases=True) is None
     assert not ScreeningRun.objects.filter(case__in=[closed, submitted]).exists()
 
 
 def test_the_rescreen_command_reports_what_it_did(screened_under_old_rules):
     out = StringIO()
     call_command("rescreen", stdout=out)
-    assert "1 open case(s) checked, 1 re-screened, 1 with a changed verdict, 1 raised" in (
+    assert "1 of 1 case(s) done, 1 with a changed verdict, 1 newly likely, 1 raised" in (
         out.getvalue()
     )
+    assert out.getvalue().strip().startswith("Re-screen job")
+
+    out = StringIO()
+    call_command("rescreen", stdout=out)
+    assert "Nothing to re-screen" in out.getvalue()
 
 
 def test_the_rescreen_command_rescreens_one_case_by_reference(screened_under_old_rules):
@@ -204,7 +169,7 @@ def test_the_rescreen_command_rescreens_one_case_by_reference(screened_under_old
 
 
 @pytest.mark.queue
-def test_the_rescreen_command_enqueues_one_task_per_case(
+def test_the_rescreen_command_leaves_the_job_to_the_workers_with_enqueue(
     screened_under_old_rules, pipeline_queue, queued, django_capture_on_commit_callbacks
 ):
     out = StringIO()
@@ -212,20 +177,21 @@ def test_the_rescreen_command_enqueues_one_task_per_case(
     # transaction stands in for that commit.
     with django_capture_on_commit_callbacks(execute=True):
         call_command("rescreen", "--enqueue", stdout=out)
-    assert queued(pipeline_queue) == [
-        ("screening.rescreen_case_task", [screened_under_old_rules.pk])
-    ]
-    assert "Queued 1 case(s)" in out.getvalue()
+    job = RescreenJob.objects.get()
+    assert queued(pipeline_queue) == [("screening.rescreen_job_task", [job.pk])]
+    assert "Left to the workers" in out.getvalue()
+    assert job.done == 0
 
 
 @pytest.mark.queue
-def test_the_rescreen_task_fans_out_one_task_per_outdated_case(
-    screened_under_old_rules, pipeline_queue, queued
+def test_the_hourly_task_starts_one_job_and_queues_its_steps_not_one_task_per_case(
+    screened_under_old_rules, pipeline_queue, queued, django_capture_on_commit_callbacks
 ):
-    assert rescreen_open_cases_task() == 1
-    assert queued(pipeline_queue) == [
-        ("screening.rescreen_case_task", [screened_under_old_rules.pk])
-    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert start_rescreen_task() == 1
+        assert start_rescreen_task() == 1  # the same running job, nothing queued again
+    job = RescreenJob.objects.get()
+    assert queued(pipeline_queue) == [("screening.rescreen_job_task", [job.pk])]
 
 
 def test_an_unknown_reference_is_a_plain_error(db):

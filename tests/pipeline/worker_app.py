@@ -2,7 +2,7 @@
 
     celery -A tests.pipeline.worker_app worker -P prefork ...
 
-It is navigator's app unchanged, plus three test-only knobs read from the environment of
+It is navigator's app unchanged, plus test-only knobs read from the environment of
 the test worker only (never by the real app):
 
 - PIPELINE_TEST_QUEUE: the queue this test publishes to and the worker consumes, so a test
@@ -20,7 +20,12 @@ the test worker only (never by the real app):
   delivery has claimed the email and connected, before the message is handed over, and
   `mail-<pid>-<n>.sent` after the server accepted it and the outbox row was marked sent,
   before the timeline is written (the connection's close, which the delivery calls between
-  the two). A kill test kills the worker in either pause.
+  the two). A kill test kills the worker in either pause;
+- PIPELINE_TEST_RESCREEN_PAUSE (+ PIPELINE_TEST_MARKERS): each batch of a bulk re-screen,
+  once screened and written but before its transaction commits, writes a marker file
+  `batch-<first case id>-<pid>.running`, sleeps that many seconds, then renames it `.done` and
+  commits. A kill test kills the worker while batches are in that pause: what they wrote must
+  vanish with them.
 """
 
 import itertools
@@ -86,3 +91,32 @@ class PausingSMTPBackend(EmailBackend):
 
 if MAIL_PAUSE:
     settings.EMAIL_BACKEND = "tests.pipeline.worker_app.PausingSMTPBackend"
+
+
+RESCREEN_PAUSE = float(os.environ.get("PIPELINE_TEST_RESCREEN_PAUSE") or 0)
+
+
+def _pause_each_batch_before_commit(sender=None, **kwargs):
+    if sender is None or sender.name != "screening.rescreen_job_task":
+        return
+    from screening.pipeline import bulk_rescreen
+
+    store = bulk_rescreen._screen_and_store
+    if getattr(store, "pauses", False):
+        return
+
+    def paused(cases, *args, **kwargs):
+        report = store(cases, *args, **kwargs)
+        first = cases[0].pk if cases else 0
+        marker = Path(os.environ["PIPELINE_TEST_MARKERS"], f"batch-{first}-{os.getpid()}.running")
+        marker.touch()
+        time.sleep(RESCREEN_PAUSE)
+        marker.rename(marker.with_suffix(".done"))
+        return report
+
+    paused.pauses = True
+    bulk_rescreen._screen_and_store = paused
+
+
+if RESCREEN_PAUSE:
+    signals.task_prerun.connect(_pause_each_batch_before_commit, weak=False)

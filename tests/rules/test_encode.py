@@ -6,7 +6,7 @@ from hypothesis import given, settings
 
 from screening.rules import screen_patient
 from screening.rules.batch import screen_cases, screen_cases_json
-from screening.rules.encode import result_json
+from screening.rules.encode import result_json, results_json
 
 from .profiles import make_patient, rr_myeloma_four_lines, third_line_dlbcl
 from .shared_examples import read_examples
@@ -22,6 +22,8 @@ def compact(value) -> str:
 def test_the_compact_json_is_exactly_the_result_dumped(patient):
     result = screen_patient(patient)
     assert result_json(result) == compact(result.to_dict())
+    # What a stored screening run keeps (the bulk re-screen writes it as text).
+    assert results_json(result) == compact(result.to_dict()["results"])
 
 
 def test_a_diagnosis_seen_before_is_encoded_from_its_own_profile_not_the_first_ones():

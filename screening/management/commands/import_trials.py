@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from screening.management.files import read_text_argument
 from screening.trials.catalogue import (
     import_export_text,
     import_from_registry,
@@ -38,7 +39,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file=None, query=None, recruiting=False, **options):
         if file:
-            report = import_export_text(self._read(file))
+            report = import_export_text(read_text_argument(file))
         elif recruiting:
             report = refresh_recruiting_trials()
         else:
@@ -54,15 +55,6 @@ class Command(BaseCommand):
                 + "; see above",
                 returncode=2,
             )
-
-    def _read(self, path: str) -> str:
-        try:
-            with open(path, encoding="utf-8") as handle:
-                return handle.read()
-        except OSError as error:
-            raise CommandError(f"cannot read {path}: {error.strerror}", returncode=2) from None
-        except UnicodeDecodeError:
-            raise CommandError(f"{path} is not UTF-8 text", returncode=2) from None
 
     def _query(self, pairs: list[str]) -> dict[str, str]:
         query = {}

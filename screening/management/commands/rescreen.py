@@ -1,35 +1,35 @@
-"""`manage.py rescreen`: derive open cases again under the current derivation and re-screen
-them under the current ruleset.
+"""`manage.py rescreen`: re-screen open cases under the current ruleset (and derive again those
+derived under an older derivation), in bulk.
 
-By default only cases derived by another version of the intake derivation (derived again
-from their stored answers first) and cases whose latest screening used another ruleset (run
-it after a deploy; beat also does this hourly). `--all` re-screens every open case (a case whose
-answers and ruleset are unchanged stores nothing new). `--enqueue` hands the work to the
-Celery workers instead of doing it here.
+By default it starts the bulk re-screen job (or joins the one running) for open cases not yet
+screened under the current ruleset or derivation, and works through its batches in this
+process, printing progress; workers may take batches of the same job at the same time. Beat
+also starts it hourly. `--enqueue` leaves the job to the Celery workers. `--all` re-screens
+every open case (one whose answers and ruleset are unchanged stores nothing new). `--case`
+re-screens one case.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from screening.intake.rederive import (
-    cases_to_rederive,
-    rederive_and_rescreen,
-    rederive_open_cases,
-)
-from screening.jobs import enqueue
-from screening.models import Case
-from screening.pipeline import runs as screening_service
-from screening.pipeline.rescreen import (
-    cases_to_rescreen,
-    describe_changes,
-    rescreen_open_cases,
-)
+from screening.intake.rederive import rederive_and_rescreen, run_rescreen_here, start_rescreen
+from screening.models import Case, RescreenJob
+from screening.pipeline.rescreen import describe_changes
 from screening.rules.profile import InvalidProfile
+
+
+def describe_job(job: RescreenJob) -> str:
+    return (
+        f"{job.done:,} of {job.total:,} case(s) done, {job.changed:,} with a changed verdict, "
+        f"{job.newly_likely:,} newly likely, {job.raised:,} raised in priority"
+        + (f", {job.invalid:,} could not be screened" if job.invalid else "")
+        + (f", {job.skipped:,} closed meanwhile" if job.skipped else "")
+    )
 
 
 class Command(BaseCommand):
     help = (
-        "Derive open cases again under the current derivation, re-screen them under the "
-        "current ruleset and record what changed."
+        "Re-screen open cases under the current ruleset (deriving again those derived under "
+        "an older derivation) in bulk, and record what changed."
     )
 
     def add_arguments(self, parser):
@@ -37,35 +37,38 @@ class Command(BaseCommand):
             "--all", action="store_true", help="every open case, not only outdated ones"
         )
         parser.add_argument(
-            "--enqueue", action="store_true", help="queue one task per case for the workers"
+            "--enqueue", action="store_true", help="leave the job to the Celery workers"
         )
         parser.add_argument("--case", metavar="REFERENCE", help="only this case")
 
     def handle(self, *args, **options):
         if options["case"]:
-            case = Case.objects.filter(reference=options["case"].strip().upper()).first()
-            if case is None:
-                raise CommandError(f"No case with reference {options['case']!r}.")
-            try:
-                result = rederive_and_rescreen(case)
-            except InvalidProfile as exc:
-                raise CommandError(f"{case.reference} cannot be screened: {exc}") from exc
-            if not result.rescreened:
-                self.stdout.write(f"{case.reference}: nothing new to screen.")
-            else:
-                self.stdout.write(f"{case.reference}: {describe_changes(result.changes)}")
+            self._one_case(options["case"])
             return
+        job = start_rescreen(reason="manage.py rescreen", all_cases=options["all"])
+        if job is None:
+            self.stdout.write("Nothing to re-screen: every open case is up to date.")
+            return
+        self.stdout.write(
+            f"Re-screen job {job.pk} (ruleset {job.ruleset_version}, derivation "
+            f"{job.derivation_version}): {job.total:,} case(s)."
+        )
         if options["enqueue"]:
-            ids = sorted(
-                set(cases_to_rescreen(all_cases=options["all"]).values_list("pk", flat=True))
-                | set(cases_to_rederive().values_list("pk", flat=True))
-            )
-            for case_id in ids:
-                enqueue("screening.rescreen_case_task", case_id)
-            self.stdout.write(f"Queued {len(ids)} case(s) for re-screening.")
+            self.stdout.write("Left to the workers; leads follow it on the dashboard.")
             return
-        derived = rederive_open_cases()
-        if derived.checked:
-            self.stdout.write(f"Derivation {derived.version}: {derived}.")
-        report = rescreen_open_cases(all_cases=options["all"])
-        self.stdout.write(f"Ruleset {screening_service.RULESET_VERSION}: {report}.")
+        run_rescreen_here(job.pk, progress=lambda now: self.stdout.write(describe_job(now)))
+        job.refresh_from_db()
+        self.stdout.write(f"Job {job.pk} {job.get_state_display().lower()}: {describe_job(job)}.")
+
+    def _one_case(self, reference: str) -> None:
+        case = Case.objects.filter(reference=reference.strip().upper()).first()
+        if case is None:
+            raise CommandError(f"No case with reference {reference!r}.")
+        try:
+            result = rederive_and_rescreen(case)
+        except InvalidProfile as exc:
+            raise CommandError(f"{case.reference} cannot be screened: {exc}") from exc
+        if not result.rescreened:
+            self.stdout.write(f"{case.reference}: nothing new to screen.")
+        else:
+            self.stdout.write(f"{case.reference}: {describe_changes(result.changes)}")
