@@ -613,3 +613,40 @@ def test_status_questions_not_asked_for_the_disease_stay_null():
         40, "fl", {"status": "relapsed", "transplant_eligible": "yes"}, {}, UNTREATED
     )
     assert derive_profile(answers_, today=TODAY)["transplant_eligible"] is None
+
+
+# --- the vocabulary the forms offer and the derivation reads ---------------------------------
+
+
+def test_a_treatment_line_offers_every_schema_drug_class_and_nothing_else():
+    from screening.intake.forms.treatment import LINE_CLASS_CHOICES
+    from screening.rules.vocabulary import PRIOR_THERAPIES
+
+    offered = {key for key, _label in LINE_CLASS_CHOICES}
+    assert offered <= set(PRIOR_THERAPIES)
+    # Transplants are asked separately; every drug class, old and new, can be ticked.
+    assert set(PRIOR_THERAPIES) - offered == {"allogeneic_sct", "autologous_sct"}
+
+
+def test_the_ever_had_question_offers_exactly_what_the_derivation_reads():
+    from screening.intake.forms.treatment import OTHER_TREATMENT_CHOICES
+    from screening.intake.vocabulary import OTHER_TREATMENTS
+
+    assert {key for key, _label in OTHER_TREATMENT_CHOICES} == set(OTHER_TREATMENTS)
+    for new in (
+        "bcma_bispecific",
+        "gprc5d_directed",
+        "cd20_bispecific",
+        "bcma_adc",
+        "menin_inhibitor",
+    ):
+        assert OTHER_TREATMENTS[new] == new
+
+
+def test_every_regimen_maps_to_schema_classes():
+    from screening.intake.vocabulary import REGIMEN_CLASSES
+    from screening.rules.vocabulary import PRIOR_THERAPIES
+
+    for name, classes in REGIMEN_CLASSES.items():
+        assert classes and set(classes) <= set(PRIOR_THERAPIES), name
+        assert name == name.lower(), name
