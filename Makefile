@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-languages | messages | catalogues | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -23,7 +23,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 venv: $(STAMP)
 
-run: $(STAMP) system-packages-run
+run: $(STAMP) system-packages-run catalogues
 	$(PY) scripts/run_dev.py
 
 # ruff, then the architecture contracts in pyproject.toml ([tool.importlinter]).
@@ -37,6 +37,19 @@ format: $(STAMP)
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
+# The message catalogues: the .po files (committed, edited by people) compiled to the .mo files
+# Django reads (never committed), again whenever a .po file changes. Needs GNU gettext's msgfmt
+# (scripts/ensure_system_packages.sh). Production runs the same: `make catalogues`.
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+catalogues: $(CATALOGUES)
+
+locale/%.mo: locale/%.po | system-packages-run
+	msgfmt --check-format -o $@ $<
+
+# After changing strings in the code: the .po files gain the new ones (then translate them).
+messages: $(STAMP) system-packages-run
+	$(PY) manage.py makemessages -l es -l zh_Hans --add-location=file --no-obsolete --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=docs
+
 check-migrations: $(STAMP)
 	$(PY) manage.py makemigrations --check --dry-run
 
@@ -49,7 +62,7 @@ system-packages-run:
 	@bash scripts/ensure_system_packages.sh run
 
 # The whole suite, wrapped in an embedded Redis unless REDIS_URL is set.
-pytest: $(STAMP) system-packages
+pytest: $(STAMP) system-packages catalogues
 	$(PY) -m navigator.embedded_redis -- $(PY) -m pytest $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
@@ -93,5 +106,11 @@ bench-trials: $(STAMP)
 bench-rescreen: $(STAMP)
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/rescreen.py $(BENCH_ARGS)
 
+# Each intake step's POST and the status page's GET in English, Spanish and Chinese (its own
+# SQLite under var/bench/): p50/p95 per language against English.
+bench-languages: $(STAMP) catalogues
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/languages.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
+	rm -f $(CATALOGUES)

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     # and the Content-Security-Policy.
     "screening.middleware.PrivateByDefaultMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The page's language: the person's choice (cookie), else the browser's, else English;
+    # staff pages always English. Pages about one draft or case use its language instead.
+    "screening.middleware.PatientLanguageMiddleware",
     # Refuses over-large requests (friendly 413) before anything reads the body.
     "screening.middleware.RequestSizeLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -99,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
             ],
         },
     },
@@ -430,7 +434,19 @@ STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
 OTP_TOTP_ISSUER = "Navigator"
 LOGIN_URL = "admin:login"
 
+# --- Languages (README "Languages") ----------------------------------------------------------
+# The patient side speaks these; staff pages (the admin, the API) stay in LANGUAGE_CODE. A code
+# not offered (a cookie, a browser preference, a posted choice) falls back to English. The
+# catalogues in locale/ are compiled by `make` (never committed): see the Makefile's catalogues.
 LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("es", "Español"), ("zh-hans", "简体中文")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our own English date formats ("25 July 2026"); Spanish and Chinese use Django's.
+FORMAT_MODULE_PATH = ["navigator.formats"]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = not DEBUG
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,5 @@
 """Request-edge protections: refuse a request that is too large with a friendly page before
-reading its body; end idle staff sessions."""
+reading its body; end idle staff sessions; answer in the person's language."""
 
 import time
 
@@ -11,14 +11,23 @@ from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooMany
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 
+from screening.core.languages import (
+    STAFF_PATH_PREFIXES,
+    activate_language,
+    offered_language,
+    remember_language_choice,
+    request_language,
+)
 from screening.documents.uploads import (
     ALLOWED_EXTENSIONS_TEXT,
     MAX_FILES_PER_CASE,
     max_upload_bytes,
 )
+from screening.views import remember_language
 
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
 
@@ -130,3 +139,37 @@ class PrivateByDefaultMiddleware:
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response
+
+
+class PatientLanguageMiddleware:
+    """Every request is answered in one language of settings.LANGUAGES (screening/core/
+    languages.py): staff pages in English; other pages in the person's choice, else their
+    browser's, else English. Views of one draft or case switch to its language
+    (`activate_language`). Above the request-size check, so its 413 page is in the person's
+    language too, and never left to the previous request's thread.
+
+    The language switcher's links (`?lang=es` on the same page) choose: the page is answered in
+    that language (a code we do not offer is English), the browser keeps it in a cookie, and the
+    draft or case the page is about keeps it too (screening.views.remember_language).
+    """
+
+    PARAMETER = "lang"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        staff = request.path_info.startswith(STAFF_PATH_PREFIXES)
+        chosen = None if staff else request.GET.get(self.PARAMETER)
+        request.chosen_language = offered_language(chosen) if chosen is not None else None
+        activate_language(request, request.chosen_language or request_language(request))
+        response = self.get_response(request)
+        if request.chosen_language:
+            remember_language_choice(response, request.chosen_language)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.chosen_language:
+            remember_language(request, request.chosen_language)

@@ -4,6 +4,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from screening.core.health import collect_liveness, collect_readiness
+from screening.core.tokens import find_case_by_status_token
+from screening.intake.submit import get_live_draft, set_draft_language
+from screening.intake.views.sent import CONFIRMATION_SESSION_KEY
+from screening.intake.views.storage import DRAFT_SESSION_KEY
+from screening.models import Case
+from screening.patient.language import set_case_language
 
 
 @require_safe
@@ -25,3 +31,20 @@ def readyz(request):
     """Readiness, for monitoring: database, broker and at least one worker answer."""
     report = collect_readiness()
     return JsonResponse(report.as_dict(), status=200 if report.healthy else 503)
+
+
+def remember_language(request, language: str) -> None:
+    """The person chose `language` with the switcher on this page: the form they are filling
+    in, and the case whose page this is, keep it (its emails follow it from now on)."""
+    draft = get_live_draft(request.session.get(DRAFT_SESSION_KEY))
+    if draft is not None:
+        set_draft_language(draft, language)
+    match = request.resolver_match
+    case = None
+    if match.url_name == "status":
+        case = find_case_by_status_token(match.kwargs.get("token", ""))
+    elif match.url_name == "intake_submitted":
+        sent = request.session.get(CONFIRMATION_SESSION_KEY) or {}
+        case = Case.objects.filter(reference=sent.get("reference") or "").first()
+    if case is not None:
+        set_case_language(case, language)

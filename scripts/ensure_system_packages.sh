@@ -4,7 +4,7 @@
 # apt); otherwise this stops with the exact command. Nothing is ever skipped.
 #
 #   usage: ensure_system_packages.sh run|test
-#     run:  what the app itself needs (OCR, PDF rendering, fonts)
+#     run:  what the app itself needs (OCR, PDF rendering, fonts, gettext for the catalogues)
 #     test: that plus what only the tests need (chromium for the browser tests, pdftoppm)
 set -euo pipefail
 
@@ -29,6 +29,9 @@ need libpangoft2-1.0-0 have_lib libpangoft2-1.0.so.0
 need libharfbuzz-subset0 have_lib libharfbuzz-subset.so.0
 need fonts-dejavu-core test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 need fonts-noto-cjk test -d /usr/share/fonts/opentype/noto
+# GNU gettext: msgfmt compiles the message catalogues (locale/) for `make run` and `make test`;
+# xgettext lets the catalogue test and `make messages` read the strings in the code.
+need gettext command -v msgfmt
 # Rasterising PDF pages: OCR of PDFs without a text layer, and the tests' look at rendered PDFs.
 need poppler-utils command -v pdftoppm
 if [ "$MODE" = "test" ]; then

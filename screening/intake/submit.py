@@ -20,8 +20,9 @@ from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from screening.core.languages import offered_language
 from screening.core.references import hash_token, new_case_reference, new_token
 from screening.core.timeline import record_event
 from screening.core.tokens import issue_status_token, status_page_url
@@ -62,9 +63,13 @@ REFERENCE_ATTEMPTS = 8
 
 
 def create_draft(data: dict) -> IntakeDraft:
-    """A new draft holding `data` (the wizard's storage), alive for DRAFT_LIFETIME."""
+    """A new draft holding `data` (the wizard's storage), alive for DRAFT_LIFETIME, in the
+    language the person is reading."""
     return IntakeDraft.objects.create(
-        key=new_token(), data=data, expires_at=timezone.now() + DRAFT_LIFETIME
+        key=new_token(),
+        data=data,
+        language=offered_language(translation.get_language()),
+        expires_at=timezone.now() + DRAFT_LIFETIME,
     )
 
 
@@ -78,14 +83,24 @@ def get_live_draft(key: str | None) -> IntakeDraft | None:
 
 
 def save_draft(draft: IntakeDraft, data: dict) -> bool:
-    """Store new wizard data on a draft and push its expiry back; False if it was submitted."""
+    """Store new wizard data on a draft and push its expiry back; False if it was submitted.
+    The draft takes the language the person is reading now."""
     expires_at = max(draft.expires_at, timezone.now() + DRAFT_LIFETIME)
+    language = offered_language(translation.get_language())
     saved = IntakeDraft.objects.filter(pk=draft.pk, submitted_at__isnull=True).update(
-        data=data, expires_at=expires_at, updated_at=timezone.now()
+        data=data, expires_at=expires_at, language=language, updated_at=timezone.now()
     )
     if saved:
-        draft.data, draft.expires_at = data, expires_at
+        draft.data, draft.expires_at, draft.language = data, expires_at, language
     return bool(saved)
+
+
+def set_draft_language(draft: IntakeDraft, language: str) -> str:
+    """Remember the language the person chose for the form (an offered one, else English)."""
+    language = offered_language(language)
+    IntakeDraft.objects.filter(pk=draft.pk, submitted_at__isnull=True).update(language=language)
+    draft.language = language
+    return language
 
 
 def submission_key_for(draft: IntakeDraft) -> str:
@@ -174,6 +189,7 @@ def send_resume_link(draft: IntakeDraft, email: str) -> ResumeLink:
             context={"resume_url": url, "expires_at": link.expires_at},
             secrets=("resume_url",),
             key=f"resume_link:{link.pk}",
+            language=draft.language,
         )
     return link
 
@@ -197,9 +213,10 @@ def _link_for(signed_token: str) -> ResumeLink | None:
     )
 
 
-def check_resume_link(signed_token: str) -> bool:
-    """True if the link would open a draft now (does not use it up)."""
-    return _link_for(signed_token) is not None
+def check_resume_link(signed_token: str) -> IntakeDraft | None:
+    """The draft the link would open now (does not use it up), or None."""
+    link = _link_for(signed_token)
+    return link.draft if link is not None else None
 
 
 def redeem_resume_link(signed_token: str) -> IntakeDraft | None:
@@ -277,7 +294,15 @@ def patient_name(about: dict) -> str:
     return ""
 
 
-def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
+def _interface_language(answers: dict, draft: IntakeDraft | None) -> str:
+    """The language of the person's pages and emails: the one they filled the form in; for a
+    case without a draft (a referring hospital's), the preferred language if we offer it."""
+    if draft is not None and draft.language:
+        return offered_language(draft.language)
+    return offered_language(answers["about"].get("language"))
+
+
+def _new_case(answers: dict, profile: dict, submission_key: str, interface_language: str) -> Case:
     about, consent = answers["about"], answers["consent"]
     fields = {
         "submission_key": submission_key,
@@ -290,6 +315,7 @@ def _new_case(answers: dict, profile: dict, submission_key: str) -> Case:
         "country": about["country"],
         "travel_countries": derive_trial_inputs(answers)["travel_countries"],
         "language": about["language"],
+        "interface_language": interface_language,
         "date_of_birth": about.get("date_of_birth") or None,
         "patient_name": patient_name(about),
         "consent_version": consent["version"],
@@ -328,6 +354,7 @@ def _queue_confirmation(case: Case, token: str) -> None:
         },
         secrets=("status_url",),
         key=f"intake_confirmation:{case.pk}",
+        language=case.interface_language,
     )
 
 
@@ -357,7 +384,7 @@ def submit_case(answers: dict, *, submission_key: str, draft: IntakeDraft | None
             if draft is not None:
                 # Uploads to this draft wait for us (store_upload locks the same row).
                 IntakeDraft.objects.select_for_update().filter(pk=draft.pk).first()
-            case = _new_case(answers, profile, submission_key)
+            case = _new_case(answers, profile, submission_key, _interface_language(answers, draft))
             documents = []
             if draft is not None:
                 documents = list(Document.objects.filter(draft=draft, case__isnull=True))

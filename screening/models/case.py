@@ -91,7 +91,14 @@ class Case(models.Model):
     country = models.CharField(max_length=2, help_text=_("ISO 3166-1 alpha-2 code"))
     # Countries the person said they would travel to for a trial (ISO codes; optional).
     travel_countries = models.JSONField(default=list, blank=True)
+    # The language the person prefers to be spoken to in (any of Django's languages): for the
+    # coordinator and an interpreter.
     language = models.CharField(max_length=10, help_text=_("Preferred language code"))
+    # The language of the person's pages and emails: one of settings.LANGUAGES, the one they
+    # read the form in, changed by the language switcher on their status page.
+    interface_language = models.CharField(
+        max_length=16, default="en", help_text=_("Language of the patient's pages and emails")
+    )
     date_of_birth = models.DateField(null=True, blank=True)
     # Whom the case is about, as given ("The patient's name"), or the submitter's own name
     # when they are the patient; blank when a relative or clinician gave no name.

@@ -12,6 +12,9 @@ class IntakeDraft(models.Model):
     # Random key held in the person's session; the wizard storage is keyed by it.
     key = models.CharField(max_length=64, unique=True)
     email = models.EmailField(blank=True)
+    # The language the person reads the form in (one of settings.LANGUAGES), kept as they go:
+    # the resume link is emailed in it and the case takes it when the form is sent.
+    language = models.CharField(max_length=16, default="en")
     # The wizard's storage (step data, current step), JSON-safe.
     data = models.JSONField(default=dict)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -47,9 +47,9 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.utils import timezone, translation
 
+from screening.core.languages import offered_language
 from screening.jobs import enqueue
 from screening.models import (
     Case,
@@ -93,7 +93,8 @@ def _outbox_row(
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
     if not recipients or not all(recipients):
         raise ValueError(f"The {template} email needs at least one recipient address.")
-    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    # One of the languages we offer (a code we do not is English): README "Languages".
+    language = offered_language(language or translation.get_language())
     context = {"case": case, **(context or {})}
     with translation.override(language):
         subject, text, html = render_email(template, context)

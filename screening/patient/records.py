@@ -33,6 +33,7 @@ from screening.documents.uploads import (
 from screening.models import Case, CaseStatus, DocumentCategory, EventKind, RecordsRequest
 from screening.notify.emails import case_admin_url
 from screening.notify.outbox import queue_email
+from screening.patient.fact_words import fact_and_document
 from screening.rules.facts import DOCUMENTS, FACT_NAMES
 
 logger = logging.getLogger(__name__)
@@ -56,12 +57,13 @@ class RequestedItem:
 
 
 def requested_items(request: RecordsRequest) -> list[RequestedItem]:
-    """What the person was asked to upload: one line per fact and per document category."""
-    items = [
-        RequestedItem(DOCUMENTS[name], FACT_NAMES.get(name, name))
-        for name in request.facts
-        if name in DOCUMENTS
-    ]
+    """What the person was asked to upload, in the active language: one line per fact and per
+    document category."""
+    items = []
+    for name in request.facts:
+        if name in DOCUMENTS:
+            fact, document = fact_and_document(name, FACT_NAMES.get(name, name), DOCUMENTS[name])
+            items.append(RequestedItem(document, fact))
     items += [
         RequestedItem(str(DocumentCategory(category).label))
         for category in request.categories

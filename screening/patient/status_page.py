@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from screening.models import Case, CaseEvent, CaseStatus, EventKind, Outcome
+from screening.patient.fact_words import missing_fact_words, unmet_reason
 from screening.patient.records import RequestedItem, open_requests, requested_items
 from screening.rules.criteria import NOT_MET
 from screening.rules.data.products import PRODUCTS
@@ -214,9 +215,9 @@ def _reasons(result: dict) -> list[str]:
         criteria = indication.get("criteria", [])
         unmet = [c for c in criteria if c.get("outcome") == NOT_MET]
         if any(c.get("name") == "diagnosis" for c in unmet):
-            other_disease.extend(c.get("explanation", "") for c in unmet)
+            other_disease.extend(unmet_reason(c) for c in unmet)
         else:
-            same_disease.extend(c.get("explanation", "") for c in unmet)
+            same_disease.extend(unmet_reason(c) for c in unmet)
     chosen = same_disease or other_disease[:1]
     return [text for text in dict.fromkeys(chosen) if text]
 
@@ -232,10 +233,7 @@ def plain_screening(case: Case) -> PlainScreening | None:
             continue
         line = ProductLine(key, _product_name(key), verdict, str(VERDICT_TEXT[verdict]))
         if verdict == NEEDS_REVIEW:
-            line.missing = [
-                {"fact": fact.get("fact", ""), "document": fact.get("document", "")}
-                for fact in result.get("missing", [])
-            ]
+            line.missing = [missing_fact_words(fact) for fact in result.get("missing", [])]
         elif verdict == NOT_ELIGIBLE:
             line.reasons = _reasons(result)
         groups[verdict].append(line)

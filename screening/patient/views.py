@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from screening.core.languages import activate_language
 from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import find_case_by_status_token
 from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected
@@ -51,6 +52,8 @@ def status_page(request, token):
         hit_limit(request, "status-token", settings.TOKEN_GUESS_RATE)
         # The same page as any unknown address: no hint that tokens exist or were revoked.
         return _private(render(request, "404.html", status=404))
+    # The page speaks the case's language, on any device the link is opened on.
+    activate_language(request, case.interface_language)
 
     form = None
     status = 200

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import translation
@@ -227,8 +226,8 @@ def request_records(
             patient_visible=True,
         )
         token = issue_status_token(moved)
-        # The person reads this in their own language when we have it.
-        language = moved.language or settings.LANGUAGE_CODE
+        # The person reads this in the language of their pages (the items too).
+        language = moved.interface_language
         with translation.override(language):
             items = records_request_items(request)
         queue_email(

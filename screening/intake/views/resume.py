@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from screening.core.languages import activate_language, remember_language_choice
 from screening.core.throttle import at_limit, hit_limit
 from screening.intake.forms import SaveForLaterForm
 from screening.intake.forms.fields import field_error_links
@@ -64,16 +65,22 @@ def intake_resume(request, token):
     if at_limit(request, "resume-token", settings.TOKEN_GUESS_RATE):
         return rate_limited_page(request)
     if request.method == "GET":
-        if not check_resume_link(token):
+        draft = check_resume_link(token)
+        if draft is None:
             return _unknown_resume_link(request)
+        # Opened on another device, the link still speaks the language the form was in.
+        activate_language(request, draft.language)
         return render(request, "intake/resume.html")
     draft = redeem_resume_link(token)
     if draft is None:
         return _unknown_resume_link(request)
     request.session.cycle_key()
     request.session[DRAFT_SESSION_KEY] = draft.key
+    language = activate_language(request, draft.language)
     messages.success(request, _("Welcome back. Your answers are as you left them."))
-    return redirect("intake")
+    response = redirect("intake")
+    remember_language_choice(response, language)
+    return response
 
 
 def _unknown_resume_link(request):
