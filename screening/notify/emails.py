@@ -16,14 +16,21 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
-from screening.rules.results import MEDICAL_ADVICE_NOTICE
+# The rules' notice (screening.rules.results.MEDICAL_ADVICE_NOTICE, plain Python) as the
+# catalogues know it, so every email and the status page give it in the person's language; a
+# test keeps the two in step.
+NOTICE = gettext_lazy(
+    "Navigator compares the information given with the approved US label indications. It is not "
+    "medical advice and not a treatment decision: the treating team decides."
+)
 
 
 def render_email(name: str, context: dict) -> tuple[str, str, str]:
     """Return (subject, text body, html body) for the template triple `name`, in the active
-    language."""
-    context = {"notice": MEDICAL_ADVICE_NOTICE, "site_url": settings.SITE_URL, **context}
+    language (the outbox renders inside the email's language)."""
+    context = {"notice": str(NOTICE), "site_url": settings.SITE_URL, **context}
     subject = render_to_string(f"emails/{name}/subject.txt", context)
     # A subject is one line: a newline in it is a header injection waiting to happen.
     subject = " ".join(subject.split())

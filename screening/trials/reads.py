@@ -23,7 +23,6 @@ from screening.rules.trials import (
     TRIAL_NOTICE,
     match_trial,
 )
-from screening.rules.trials.category import CATEGORIES
 from screening.rules.trials.structured import STATUS_WORDS
 from screening.trials.countries import country_name
 from screening.trials.matching import compiled_trial, match_input
@@ -40,6 +39,38 @@ PATIENT_NOTE = _(
     "team can decide whether someone can take part, and Navigator does not enrol anyone. Talk "
     "to your treating doctor before contacting a trial."
 )
+# The rules' words for a trial's kind and recruitment status (screening/rules/trials/), as the
+# catalogues know them, so the status page gives them in the person's language; the English
+# stays the rules' own (tests/i18n keeps the keys in step).
+CATEGORY_WORDS = {
+    "crispr_autologous": _("CRISPR-edited autologous"),
+    "allogeneic": _("Allogeneic (off-the-shelf)"),
+    "cd7": _("CD7"),
+    "dual_target": _("Dual-target"),
+    "bcma": _("BCMA"),
+    "gprc5d": _("GPRC5D"),
+    "car_nk": _("CAR-NK"),
+    "other": _("Other"),
+}
+RECRUITMENT_WORDS = {
+    "RECRUITING": _("recruiting"),
+    "NOT_YET_RECRUITING": _("not yet recruiting"),
+    "ACTIVE_NOT_RECRUITING": _("active, not recruiting"),
+    "COMPLETED": _("completed"),
+    "ENROLLING_BY_INVITATION": _("enrolling by invitation only"),
+    "SUSPENDED": _("suspended"),
+    "TERMINATED": _("terminated"),
+    "WITHDRAWN": _("withdrawn"),
+    "UNKNOWN": _("of unknown status (not verified recently)"),
+}
+
+
+def _recruitment(status: str) -> str:
+    if status in RECRUITMENT_WORDS:
+        return str(RECRUITMENT_WORDS[status])
+    return STATUS_WORDS.get(status, status.lower().replace("_", " "))
+
+
 PHASE_WORDS = {"EARLY_PHASE1": "early phase 1", "NA": "n/a"}
 
 
@@ -107,7 +138,7 @@ def _ordered_sites(trial, home: str, travel: frozenset[str]) -> list[SiteLine]:
                     site.facility,
                     site.city,
                     site.country,
-                    STATUS_WORDS.get(site.status, site.status.lower().replace("_", " ")),
+                    _recruitment(site.status),
                     tier,
                 ),
             )
@@ -139,8 +170,8 @@ def _lines(case: Case, matches, *, with_criteria: bool) -> tuple[list, list]:
         line = TrialLine(
             nct_id=trial.nct_id,
             title=trial.display_title,
-            category=CATEGORIES.get(trial.category, trial.category),
-            status=STATUS_WORDS.get(trial.overall_status, trial.overall_status),
+            category=str(CATEGORY_WORDS.get(trial.category, trial.category)),
+            status=_recruitment(trial.overall_status),
             is_open=trial.overall_status in OPEN_STATUSES,
             phases=_phases(trial.phases),
             sponsor=trial.sponsor,
@@ -176,7 +207,8 @@ def case_trials(case: Case) -> CaseTrials:
 class PatientTrials:
     trials: list[TrialLine]
     checked: bool  # matched at least once (otherwise the list is not ready yet)
-    note: str = str(PATIENT_NOTE)
+    # In the language of the page that asks (not frozen at import, in English).
+    note: str = field(default_factory=lambda: str(PATIENT_NOTE))
 
 
 def patient_trials(case: Case) -> PatientTrials:

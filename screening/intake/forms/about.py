@@ -9,6 +9,7 @@ from django import forms
 from django.conf import global_settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -190,6 +191,8 @@ class AboutForm(StepForm):
             self.fields[f"consent_{key}"].label = consent_text(key)
             self.fields[f"consent_{key}"].summary_label = CONSENT_SHORT_NAMES[key]
         self.fields["consent_version"].initial = CONSENT_VERSION
+        # The language to talk in starts as the one the person is reading (README "Languages").
+        self.fields["language"].initial = translation.get_language() or "en"
         name = self.add_prefix("consent_version")
         self.outdated_consent = self.is_bound and self.data.get(name) != CONSENT_VERSION
         if self.is_bound:

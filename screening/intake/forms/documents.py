@@ -41,18 +41,15 @@ class DocumentsForm(StepForm):
         widget=forms.RadioSelect,
         required=False,
     )
-    files = MultipleFileField(
-        label=_("Choose one or more files"),
-        help_text=_(
-            "PDF, JPEG or PNG, up to 20 MB each and %(max)s files in all. Photos of paper "
-            "reports are fine if the text is readable."
-        )
-        % {"max": MAX_FILES_PER_CASE},
-        required=False,
-    )
+    files = MultipleFileField(label=_("Choose one or more files"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Worded here, not on the class: a lazy string formatted at import would stay English.
+        self.fields["files"].help_text = _(
+            "PDF, JPEG or PNG, up to 20 MB each and %(max)s files in all. Photos of paper "
+            "reports are fine if the text is readable."
+        ) % {"max": MAX_FILES_PER_CASE}
         self.helper = step_helper("category", "files")
 
     def summary(self) -> list[tuple[str, str]]:
