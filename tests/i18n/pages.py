@@ -10,6 +10,7 @@ import re
 from django.core import mail
 from django.test import override_settings
 
+from tests.outbox import deliver_outbox
 from tests.uploads.samples import make_pdf
 
 PATIENT_PAGES = (
@@ -93,6 +94,7 @@ def walk_patient_pages(page, base_url: str, language: str, visit, *, email="ana@
     visit("save for later", page)
     page.click("#send-link")
     visit("link sent", page)
+    deliver_outbox()  # what the worker does after the commit
     [message] = [m for m in mail.outbox if "/intake/resume/" in m.body]
     mail.outbox.remove(message)
     resume_path = re.search(r"/intake/resume/\S+/", message.body).group(0)

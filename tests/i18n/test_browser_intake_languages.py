@@ -13,6 +13,7 @@ from django.core import mail
 from screening.models import Case
 from screening.pipeline.screen import screen_case
 from tests.browser import DESKTOP, PHONE, save_screenshot
+from tests.outbox import deliver_outbox
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -97,6 +98,7 @@ def test_a_family_completes_the_whole_intake_in_their_language(
     # The language to talk in starts as the one the page is in.
     assert page.locator("#id_about-language").input_value() == language
     page.click("#next")
+    page.locator("#error-summary").wait_for()
     assert page.title().startswith(words["error title"])
     assert words["email error"] in page.locator("#error-summary").inner_text()
     save_screenshot(page, f"i18n-{name}-1-error")
@@ -150,6 +152,7 @@ def test_a_family_completes_the_whole_intake_in_their_language(
     case = Case.objects.get(reference=reference)
     assert case.interface_language == language
 
+    deliver_outbox()  # what the worker does after the commit
     [email] = [message for message in mail.outbox if case.email in message.to]
     assert email.subject == words["subject"].format(reference=reference)
     assert words["greeting"] in email.body and words["next steps"] in email.body

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone, translation
 
@@ -18,6 +19,7 @@ from screening.patient.status_page import build_status_page
 from screening.triage.actions import request_records
 from tests.factories import CaseFactory, CoordinatorFactory
 from tests.intake.helpers import VALID, post_step, step_url, walk_to_review
+from tests.outbox import deliver_outbox
 
 pytestmark = pytest.mark.django_db
 
@@ -134,6 +136,7 @@ def test_the_case_takes_the_language_the_form_was_sent_in(
     assert response.status_code == 302
     case = Case.objects.get()
     assert case.interface_language == "es"
+    deliver_outbox()  # what the worker does after the commit
     # The preferred language for talking to the coordinator is a separate answer, kept as given.
     assert case.language == VALID["about"]["language"]
     [confirmation] = [m for m in mail.outbox if case.email in m.to]
@@ -155,6 +158,7 @@ def test_the_resume_link_is_emailed_and_opened_in_the_drafts_language(client):
     client.get("/?lang=zh-hans")
     post_step(client, "about")
     client.post("/intake/save/", {"email": "ana.lopez@example.org"})
+    deliver_outbox()
     [message] = mail.outbox
     assert '<html lang="zh-hans" dir="ltr">' in message.alternatives[0][0]
     expires = timezone.now() + dt.timedelta(days=14)
@@ -191,6 +195,7 @@ def test_switching_on_the_status_page_changes_the_cases_language_and_its_emails(
     assert case.history.first().interface_language == "zh-hans"
 
     request_records(case, facts=["cd22_positive"], categories=[], message="", by=coordinator)
+    deliver_outbox()
     [email] = [m for m in mail.outbox if case.email in m.to]
     assert '<html lang="zh-hans" dir="ltr">' in email.alternatives[0][0]
 
@@ -205,15 +210,19 @@ def test_a_wrong_token_with_a_language_changes_nothing(db):
 
 
 def test_coordinator_emails_stay_english_when_a_patient_page_is_in_another_language(db):
-    from screening.patient.records import notify_records_received
+    from screening.documents.uploads import check_upload
+    from screening.patient.records import receive_records
+    from tests.uploads.samples import make_pdf
 
     coordinator = CoordinatorFactory(email="coordinator@example.org")
-    case = CaseFactory(interface_language="es", assigned_to=coordinator)
-    event = case.events.create(kind="records_received", message="", data={"count": 2})
-    with translation.override("es"):
-        assert notify_records_received(case.pk, event.pk)
+    case = CaseFactory(interface_language="es", assigned_to=coordinator, status="records_requested")
+    upload = check_upload(SimpleUploadedFile("mrd.pdf", make_pdf(), "application/pdf"))
+    with translation.override("es"):  # the patient's status page is in Spanish
+        receive_records(case, [("labs", upload)])
+    deliver_outbox()
     [email] = [m for m in mail.outbox if "coordinator@example.org" in m.to]
     assert '<html lang="en" dir="ltr">' in email.alternatives[0][0]
+    assert email.subject.startswith("Records received")
 
 
 def test_requested_records_and_missing_facts_read_in_the_cases_language(db):
