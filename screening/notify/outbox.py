@@ -10,7 +10,7 @@ Use, from any stage, inside the transaction of the change that calls for the ema
             "records_request",            # templates/emails/records_request/{subject.txt,...}
             case.email,                   # one address or a list
             case=case,                    # what it is about: a case, or draft=... (or neither)
-            language=case.language,       # rendered in it; default: the active language
+            language=case.interface_language,  # rendered in it; default: the active language
             context={"status_url": url},  # the templates' context (`case` is added)
             secrets=("status_url",),      # context values removed from the stored copy once sent
             sent_by=request.user,         # a person who sent it on purpose, if any

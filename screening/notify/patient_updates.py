@@ -52,7 +52,7 @@ def notify_patient_of_update(case: Case, *, changes: dict, by=None, reason: str 
         TEMPLATE,
         case.email,
         case=case,
-        language=case.language or None,
+        language=case.interface_language,
         context=_context(case, token, reason),
         secrets=("status_url",),
         sent_by=by,

@@ -34,6 +34,7 @@ PATIENT_TEMPLATES = (
     "templates/emails/intake_confirmation/*",
     "templates/emails/resume_link/*",
     "templates/emails/records_request/*",
+    "templates/emails/case_updated/*",
 )
 PATIENT_PYTHON = (
     "screening/intake/consent.py",

@@ -88,10 +88,13 @@ def test_a_family_completes_the_whole_intake_in_their_language(
     page.check("input[name='about-submitter_role'][value='family']")
     page.fill("#id_about-first_name", "Ana")
     page.fill("#id_about-last_name", "Lopez")
-    page.fill("#id_about-patient_name", "Luis Lopez")
+    page.fill("#id_about-patient_first_name", "Luis")
+    page.fill("#id_about-patient_last_name", "Lopez")
     page.fill("#id_about-email", "ana.lopez@example")
     page.select_option("#id_about-country", "MX")
-    page.fill("#id_about-date_of_birth", "1963-04-02")
+    page.fill("#id_about-date_of_birth_0", "2")  # day, month, year
+    page.fill("#id_about-date_of_birth_1", "4")
+    page.fill("#id_about-date_of_birth_2", "1963")
     page.check("#id_about-consent_processing")
     page.check("#id_about-consent_sharing")
     page.check("#id_about-consent_not_medical_advice")
@@ -109,8 +112,7 @@ def test_a_family_completes_the_whole_intake_in_their_language(
     assert_step(page, language, 2)
     page.select_option("#id_diagnosis-disease", "dlbcl")
     page.fill("#id_diagnosis-diagnosed_on", "2024-01")
-    page.click("#next")
-    page.check("#id_diagnosis-marker_cd19_positive_0")
+    page.check("#id_diagnosis-marker_cd19_positive_0")  # asked at once, on the same page
     assert_step(page, language, 2)
     page.click("#next")
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0013_outbox_for_every_email'),
+        ('screening', '0015_label_watch_and_bulk_rescreen'),
     ]
 
     operations = [
