@@ -14,6 +14,7 @@ from django.core.validators import validate_email
 from django.forms.utils import ErrorDict
 from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
@@ -215,6 +216,11 @@ def month_text(value: date | None) -> str | None:
     return f"{value.year:04d}-{value.month:02d}" if value else None
 
 
+def month_words(value: date | None) -> str | None:
+    """A month as the person's language writes it: 'March 2024', 'marzo de 2024', '2024年3月'."""
+    return date_format(value, "YEAR_MONTH_FORMAT") if value else None
+
+
 def clean_email_address(value: str) -> str:
     """An email address, or a ValidationError that says what is wrong with it in plain words."""
     email = (value or "").strip()
@@ -343,9 +349,9 @@ def display_value(field: forms.Field, value) -> str:
             return ", ".join(str(labels.get(item, item)) for item in value)
         return str(labels.get(value, value))
     if isinstance(field, MonthField):
-        return month_text(value)
+        return month_words(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 

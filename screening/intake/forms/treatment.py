@@ -22,6 +22,7 @@ from screening.intake.forms.fields import (
     display_value,
     field_anchor,
     month_text,
+    month_words,
     short_label,
     step_helper,
 )
@@ -274,7 +275,7 @@ def _line_text(form) -> str:
     parts = [data["name"].strip()] if data["name"].strip() else []
     if data["classes"]:
         parts.append(display_value(form.fields["classes"], data["classes"]))
-    start, end = month_text(data["start"]), month_text(data["end"])
+    start, end = month_words(data["start"]), month_words(data["end"])
     if start and end:
         parts.append(_("%(start)s to %(end)s") % {"start": start, "end": end})
     elif start:
@@ -287,7 +288,7 @@ def _line_text(form) -> str:
             % {"response": display_value(form.fields["best_response"], data["best_response"])}
         )
     if data["relapse"]:
-        parts.append(_("came back %(month)s") % {"month": month_text(data["relapse"])})
+        parts.append(_("came back %(month)s") % {"month": month_words(data["relapse"])})
     return " · ".join(str(part) for part in parts)
 
 
@@ -454,7 +455,7 @@ class TreatmentForm(StepForm):
         for number, form in enumerate(_kept(self.lines), start=1):
             rows.append((str(_("Treatment %(number)s") % {"number": number}), _line_text(form)))
         for number, form in enumerate(_kept(self.transplants), start=1):
-            when = month_text(form.cleaned_data["date"])
+            when = month_words(form.cleaned_data["date"])
             kind = display_value(form.fields["kind"], form.cleaned_data["kind"])
             rows.append(
                 (
