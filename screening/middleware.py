@@ -160,6 +160,7 @@ class PatientLanguageMiddleware:
 
     def __call__(self, request):
         staff = request.path_info.startswith(STAFF_PATH_PREFIXES)
+        request.is_staff_page = staff  # English only: no language switcher there
         chosen = None if staff else request.GET.get(self.PARAMETER)
         request.chosen_language = offered_language(chosen) if chosen is not None else None
         activate_language(request, request.chosen_language or request_language(request))

@@ -92,8 +92,18 @@ def test_staff_pages_stay_english_whatever_the_person_chose(client):
     response = client.get("/admin/login/")
     assert response["Content-Language"] == "en"
     assert Client(HTTP_ACCEPT_LANGUAGE="zh-CN").get("/api/v1/nothing")["Content-Language"] == "en"
-    # The switcher's parameter is not honoured there either.
+    # The switcher's parameter is not honoured there either, and no switcher is offered.
     assert client.get("/admin/login/?lang=es")["Content-Language"] == "en"
+    from screening.core.roles import sync_roles
+    from tests.auth import staff_login
+
+    sync_roles()
+    staff = staff_login(Client(), CoordinatorFactory())
+    forbidden = staff.get("/admin/screening/case/dashboard/")  # a coordinator, not a lead
+    assert forbidden.status_code == 403
+    assert "You cannot open this page" in forbidden.content.decode()
+    assert 'id="language-switcher"' not in forbidden.content.decode()
+    assert 'id="language-switcher"' in client.get("/nowhere/").content.decode()
 
 
 def test_dates_are_written_the_way_each_language_writes_them(db):
