@@ -189,8 +189,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 7 * 24 * 3600.0,
         "options": {"expire_seconds": 24 * 3600},
     },
-    # screening/labels/watch.py: every label's current version on DailyMed, weekly; a label
-    # in another version than the rule data's goes to the leads (dashboard and email).
+    # screening/labels/watch.py: each label's current version on DailyMed, for the leads.
     "check-labels": {
         "task": "screening.check_labels_task",
         "schedule": 7 * 24 * 3600.0,
@@ -246,17 +245,13 @@ CTGOV_TIMEOUT = 30.0
 # Open cases re-matched per task when the catalogue changes.
 TRIAL_REMATCH_BATCH = 500
 
-# --- The label watch (screening/labels/) ------------------------------------------------------
-# DailyMed's web services (v2), asked weekly for each label's current version (tests point it
-# at a local server), and how long one answer may take before that product is reported failed.
+# --- The label watch (screening/labels/) and the bulk re-screen (pipeline/bulk_rescreen.py) ----
+# DailyMed's web services and the seconds one answer may take (README "Label watch"); open
+# cases per re-screen batch (one transaction) and worker processes per re-screen job.
 DAILYMED_BASE_URL = env.str(
     "DAILYMED_BASE_URL", default="https://dailymed.nlm.nih.gov/dailymed/services/v2"
 )
 DAILYMED_TIMEOUT = env.float("DAILYMED_TIMEOUT", default=10.0)
-
-# --- Bulk re-screening (screening/pipeline/bulk_rescreen.py) --------------------------------
-# Open cases screened and written per transaction, and how many worker processes work on one
-# re-screen job at once (each takes a batch, then queues its next step behind other work).
 RESCREEN_BATCH = env.int("RESCREEN_BATCH", default=500)
 RESCREEN_WORKERS = env.int("RESCREEN_WORKERS", default=2)
 

@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -264,6 +264,7 @@ def rescreen_batch(batch_id: int, token: str, *, prepare: Prepare | None = None)
     """Screen one claimed batch and write it all in one transaction (see module docstring).
     Returns its BatchReport, or None when the claim was no longer ours."""
     with transaction.atomic():
+        _commit_without_waiting_for_the_disk()
         now = timezone.now()
         finished = RescreenBatch.objects.filter(
             pk=batch_id, state=RescreenBatchState.CLAIMED, claim_token=token
@@ -293,6 +294,17 @@ def rescreen_batch(batch_id: int, token: str, *, prepare: Prepare | None = None)
             progressed_at=now,
         )
     return report
+
+
+def _commit_without_waiting_for_the_disk() -> None:
+    """PostgreSQL: this transaction's commit does not wait for its WAL to reach the disk
+    (`synchronous_commit = off`, for this transaction only). A batch writes megabytes; waiting
+    for each flush was a third of a batch's time. A database crash in the fraction of a second
+    after the commit can lose the batch whole (never half of it: its runs, events, emails and
+    "done" mark go together), and it is then claimed and screened again."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
 
 
 @dataclass
