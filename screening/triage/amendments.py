@@ -38,6 +38,7 @@ from screening.models import (
     EventKind,
     ScanStatus,
 )
+from screening.notify.patient_updates import notify_patient_of_update
 from screening.pipeline.rescreen import RescreenResult, rescreen_case
 from screening.rules.profile import InvalidProfile
 from screening.triage.actions import TriageError
@@ -178,6 +179,8 @@ def _rescreen(locked: Case, outcome: AmendmentOutcome, *, by, after: str, becaus
         outcome.rescreen = rescreen_case(
             locked, by=by, trigger="amendment", after=after, because=because
         )
+        # A verdict moved: the person's status page shows it; tell them (no medical details).
+        notify_patient_of_update(locked, changes=outcome.rescreen.changes, by=by)
     except InvalidProfile as exc:
         # Another field the rules cannot read: the amendment stands, the case stays
         # unscreened until that one is amended too.
