@@ -202,6 +202,18 @@ def _alien_resource():
     return doc
 
 
+def _null_given_name():
+    person = patient()
+    person["name"][0]["given"] = [None]
+    return bundle(person)
+
+
+def _null_family_name():
+    person = patient()
+    person["name"][0]["family"] = None
+    return bundle(person)
+
+
 MALFORMED = {
     "a Patient, not a Bundle": (patient(), "not_a_bundle"),
     "a searchset Bundle": ({**bundle(patient()), "type": "searchset"}, "invalid_choice"),
@@ -216,6 +228,8 @@ MALFORMED = {
     "a list": ([patient()], "invalid"),
     "a string": ("Bundle", "invalid"),
     "no entries and no type": ({"resourceType": "Bundle"}, "invalid_choice"),
+    "a null given name": (_null_given_name(), "fhir_invalid"),
+    "a null family name": (_null_family_name(), "fhir_invalid"),
 }
 
 
@@ -239,3 +253,39 @@ def test_a_bundle_declared_as_another_fhir_version_is_refused(api):
     assert response.status_code == 415
     assert errors(response)[0]["code"] == "fhir_version"
     assert not Case.objects.exists()
+
+
+def test_a_null_given_name_is_refused_at_its_place_not_a_server_error(api):
+    """Regression: `given: [None]` passed fhir.resources and the Patient mapping raised a
+    TypeError (a 500)."""
+    response = api.post("/api/v1/cases/fhir", wrapped(_null_given_name()))
+    assert response.status_code == 422, response.content
+    assert errors(response) == [
+        {
+            "field": "bundle.entry[0].resource.name[0].given[0]",
+            "code": "fhir_invalid",
+            "message": "Not valid FHIR R4: a null in given only holds the place of an extension "
+            "at the same position of _given; leave the value out instead.",
+        }
+    ]
+    assert not Case.objects.exists() and not ApiSubmission.objects.exists()
+
+
+def test_a_null_that_holds_the_place_of_an_extension_is_accepted(api):
+    """FHIR's own way to give an extension to one of several given names: null in `given`,
+    the extension at the same position of `_given`; the names that are there are kept."""
+    person = patient(given="Alex")
+    person["name"][0]["given"] = [None, "Alex"]
+    person["name"][0]["_given"] = [
+        {"extension": [{"url": "http://example.org/fhir/name-note", "valueString": "withheld"}]},
+        None,
+    ]
+    document = copy.deepcopy(BUNDLES["aml_npm1"])
+    document["entry"][0]["resource"] = person
+    clinician = {**CONTACT, "role": "clinician"}  # so the case is named from the Patient
+    response = api.post(
+        "/api/v1/cases/fhir", {"bundle": document, "contact": clinician, "consent": CONSENT}
+    )
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(reference=response.json()["reference"])
+    assert case.patient_name == "Alex Tester"

@@ -32,6 +32,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screening.intake.fhir import codes
+from screening.intake.fhir.nulls import misplaced_nulls
 from screening.intake.forms.treatment import LINE_CLASS_CHOICES
 from screening.rules.vocabulary import BIOMARKERS
 
@@ -101,6 +102,11 @@ def parse_bundle(raw: Any):
     if raw.get("type") not in BUNDLE_TYPES:
         raise _problem(
             "bundle.type", "invalid_choice", "The Bundle's type must be transaction or collection."
+        )
+    nulls = misplaced_nulls(raw, limit=MAX_VALIDATION_ERRORS)
+    if nulls:
+        raise InvalidBundle(
+            [BundleProblem(_path(where), "fhir_invalid", message) for where, message in nulls]
         )
     try:
         return Bundle.model_validate(raw)
