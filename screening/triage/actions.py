@@ -144,13 +144,16 @@ def missing_facts(case: Case) -> list[MissingFactRow]:
     if run is None:
         return []
     rows: dict[str, dict] = {}
-    for key, result in run.results.items():
-        for fact in result.get("missing", []):
+    brands = {key: PRODUCTS[key].brand if key in PRODUCTS else key for key in run.results}
+    # By brand: PostgreSQL's jsonb does not keep the results' key order, so the stored order
+    # would differ between databases.
+    for key in sorted(run.results, key=brands.__getitem__):
+        for fact in run.results[key].get("missing", []):
             row = rows.setdefault(
                 fact["field"],
                 {"fact": fact["fact"], "document": fact["document"], "products": []},
             )
-            brand = PRODUCTS[key].brand if key in PRODUCTS else key
+            brand = brands[key]
             if brand not in row["products"]:
                 row["products"].append(brand)
     return [

@@ -182,9 +182,10 @@ def screening_table(results: dict) -> list[dict]:
 def cautions(results: dict) -> list[dict]:
     """Each caution once, with the products it is shown for."""
     seen: dict[str, dict] = {}
-    for key, result in results.items():
-        brand = PRODUCTS[key].brand if key in PRODUCTS else key
-        for caution in result.get("cautions", []):
+    brands = {key: PRODUCTS[key].brand if key in PRODUCTS else key for key in results}
+    for key in sorted(results, key=brands.__getitem__):  # jsonb keeps no key order
+        brand = brands[key]
+        for caution in results[key].get("cautions", []):
             row = seen.setdefault(caution["code"], {"text": caution["text"], "products": []})
             row["products"].append(brand)
     return list(seen.values())
