@@ -399,7 +399,7 @@ def _screen_and_store(cases: list[Case], job: RescreenJob, reasons: dict, now) -
     report.newly_likely, report.raised = len(newly), len(raised_cases)
     _store_case_changes(screened, [case for case, _likely, _run in newly], version)
     if newly:
-        told = notify_patients_of_updates(newly)
+        told = notify_patients_of_updates(newly, reread=reasons)
         for case, likely, _run in newly:
             if case.pk in told:
                 as_patient_update(rescreened[case.pk], likely)

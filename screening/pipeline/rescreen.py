@@ -41,6 +41,7 @@ class RescreenResult:
     changes: dict = field(default_factory=dict)
     raised: bool = False  # the priority went up
     verdicts: dict = field(default_factory=dict)  # the latest run's verdicts afterwards
+    event: CaseEvent | None = None  # the RESCREENED timeline event, when it rescreened
 
 
 def describe_changes(changes: dict[str, list], because: str = "") -> str:
@@ -134,7 +135,7 @@ def rescreen_case(
             return result
         result.rescreened, result.changes = True, outcome.changes
         enqueue("screening.match_case_trials_task", locked.pk)  # the profile may have changed
-        rescreened_event(
+        result.event = rescreened_event(
             locked.pk,
             outcome.run,
             outcome.changes,
@@ -144,7 +145,8 @@ def rescreen_case(
             by=by,
             after=after,
             because=because,
-        ).save()
+        )
+        result.event.save()
         likely = newly_likely(outcome.changes)
         if likely:
             mark_newly_likely(locked, likely, timezone.now())

@@ -179,8 +179,8 @@ def _rescreen(locked: Case, outcome: AmendmentOutcome, *, by, after: str, becaus
         outcome.rescreen = rescreen_case(
             locked, by=by, trigger="amendment", after=after, because=because
         )
-        # A verdict moved: the person's status page shows it; tell them (no medical details).
-        notify_patient_of_update(locked, changes=outcome.rescreen.changes, by=by)
+        # If a verdict moved, the person's status page shows it: tell them (no medical details).
+        notify_patient_of_update(locked, outcome.rescreen.event, by=by)
     except InvalidProfile as exc:
         # Another field the rules cannot read: the amendment stands, the case stays
         # unscreened until that one is amended too.
@@ -308,7 +308,9 @@ def withdraw_amendment(case: Case, amendment_id: int, *, by, reason: str) -> Ame
     with transaction.atomic():
         locked = _lock_open_case(case)
         amendment = (
-            Amendment.objects.select_for_update()
+            # Lock the amendment's row only: PostgreSQL refuses FOR UPDATE on the nullable
+            # side of the outer join to withdrawn_by.
+            Amendment.objects.select_for_update(of=("self",))
             .select_related("withdrawn_by")
             .filter(pk=amendment_id, case=locked)
             .first()

@@ -3,11 +3,14 @@
 a case that needs review for CD22 → the coordinator requests records → the patient uploads a
 flow cytometry PDF on their status page → the worker extracts its text and proposes
 "CD22 positive" → the coordinator accepts it → Besponsa becomes likely eligible → the timeline
-shows the diff → the patient's status page shows the update.
+shows the diff → the person is emailed that their case was updated (no medical details) →
+the patient's status page, through the emailed link, shows the update.
 """
 
 from __future__ import annotations
 
+import email
+import email.policy
 import re
 from pathlib import Path
 
@@ -113,12 +116,26 @@ def test_a_report_the_patient_uploads_settles_cd22_and_besponsa_becomes_likely(
     )
     save_screenshot(page, "records-loop-accepted")
 
-    # The patient's status page shows the update in plain words.
-    patient.reload()
+    # The worker emails the person that their case was updated: the link, no medical details.
+    update = wait_for(lambda: case_updated_email(mailbox, case), 60, 0.5, "no 'case updated' email")
+    assert not re.search(r"besponsa|cd22|eligible|flow cytometry", update, re.I), update
+    [updated_link] = re.findall(r"https?://\S+?(/status/[\w-]+/)", update)
+
+    # The patient's status page (through the emailed link) shows the update in plain words.
+    patient.goto(live_server.url + updated_link)
     assert "Besponsa" in patient.locator("#screening-likely").inner_text()
     assert "records your coordinator added" in patient.locator("#screening-basis").inner_text()
     assert "Your case was updated" in patient.locator("#timeline").inner_text()
     save_screenshot(patient, "records-loop-status-page")
+
+
+def case_updated_email(mailbox, case) -> str | None:
+    """The text of the worker's "your case was updated" email to the case's person, if sent."""
+    for raw in mailbox.messages():
+        message = email.message_from_string(raw.strip(), policy=email.policy.default)
+        if case.email in str(message["To"]) and "was updated" in str(message["Subject"]):
+            return message.get_body(("plain",)).get_content()
+    return None
 
 
 def _try(function, *args):

@@ -19,7 +19,15 @@ from screening.intake.rederive import (
     run_rescreen_here,
     start_rescreen,
 )
-from screening.models import Case, CaseEvent, CaseStatus, EventKind, RescreenJob, ScreeningRun
+from screening.models import (
+    Case,
+    CaseEvent,
+    CaseStatus,
+    EventKind,
+    Notification,
+    RescreenJob,
+    ScreeningRun,
+)
 from screening.tasks import rescreen_job_task, start_rescreen_task
 from screening.triage.amendments import FactSource, amend_fact
 from tests.casefile.answers import case_from_answers, myeloma_answers
@@ -93,6 +101,18 @@ def test_a_fix_to_the_regimen_table_reaches_an_open_case_with_a_diff(
         "eligible, because treatment lines not recognised: none"
     )
     assert "Carvykti: needs review → likely eligible" in rescreened.message
+
+
+def test_the_person_is_told_their_answers_are_read_more_accurately_not_that_labels_changed(
+    myeloma_case, regimen_table_fixed
+):
+    rescreen_open_cases()
+
+    [email] = Notification.objects.filter(case=myeloma_case, template="case_updated")
+    assert "Navigator now reads your answers more accurately" in email.body_text
+    assert "label information" not in email.body_text
+    for medical in ("Abecma", "Carvykti", "Pomalyst", "likely eligible"):
+        assert medical not in email.body_text and medical not in email.body_html
 
 
 def test_amendments_still_lie_over_the_profile_derived_again(myeloma_case, regimen_table_fixed):
