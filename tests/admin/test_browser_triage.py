@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.models import Case, CaseStatus, EventKind, RecordsRequest
@@ -183,13 +184,14 @@ def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
     ).decode().rstrip("=")
     page.get_by_label("Code").fill(current_code(pending))
     page.get_by_role("button", name="Confirm").click()
-    assert page.locator("#recovery-codes li").count() == 10
+    # count() does not wait for the confirmation's response; the expectation does.
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.get_by_role("link", name="I have saved them: continue").click()
     page.get_by_role("link", name="Dashboard").first.click()
 
-    assert page.get_by_role("heading", name="Coordination dashboard").is_visible()
+    expect(page.get_by_role("heading", name="Coordination dashboard")).to_be_visible()
     charts = page.locator("svg.nav-chart")
-    assert charts.count() == 4
+    expect(charts).to_have_count(4)
     for i in range(4):
         box = charts.nth(i).bounding_box()
         assert box["width"] > 300 and box["height"] > 50
