@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from screening.core.roles import COORDINATOR, LEAD, sync_roles
 from screening.models import Case, CaseStatus, CoordinatorProfile, Outcome
+from screening.rules.vocabulary import BIOMARKERS, FLAGS
 
 # The demo coordinator's group (the role created by the roles migration).
 COORDINATORS_GROUP = COORDINATOR
@@ -88,14 +89,6 @@ COUNTRIES = [
     ("FR", "fr"),
     ("IE", "en"),
 ]
-BIOMARKERS = (
-    "cd19_positive",
-    "cd22_positive",
-    "bcma_positive",
-    "kmt2a_rearranged",
-    "npm1_mutated",
-    "philadelphia_positive",
-)
 
 
 def _patient(age, diagnosis, status, lines, therapies, biomarkers=None, **flags) -> dict:
@@ -108,11 +101,7 @@ def _patient(age, diagnosis, status, lines, therapies, biomarkers=None, **flags)
         "biomarkers": {key: None for key in BIOMARKERS} | (biomarkers or {}),
         "ecog": 1,
         "mrd_percent": None,
-        "relapse_within_12_months": None,
-        "transplant_eligible": None,
-        "lenalidomide_refractory": None,
-        "in_consolidation_phase": None,
-        "no_satisfactory_alternative": None,
+        **{flag: None for flag in FLAGS},
     }
     profile.update(flags)
     return profile
