@@ -20,6 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from screening.core.timeline import record_event
 from screening.core.workflow import move_case
@@ -70,6 +71,47 @@ def requested_items(request: RecordsRequest) -> list[RequestedItem]:
         if category in DocumentCategory.values
     ]
     return items
+
+
+# What an email may say about a requested fact: the kind of document to upload, never the fact
+# it settles (README "Data minimisation"): "a flow cytometry report", not "CD22 expression".
+# The status page, behind its token, says what each document is for.
+CLINIC_NOTE = gettext_lazy("A recent clinic note from your treating team")
+AGE_PROOF = gettext_lazy("An ID or any medical record with your date of birth")
+EMAIL_DOCUMENT_TYPES = {
+    "age_years": AGE_PROOF,
+    "diagnosis": DocumentCategory.PATHOLOGY,
+    "disease_status": CLINIC_NOTE,
+    "prior_lines": DocumentCategory.TREATMENT_SUMMARY,
+    "prior_therapies": DocumentCategory.TREATMENT_SUMMARY,
+    "unrecognised_lines": DocumentCategory.TREATMENT_SUMMARY,
+    "relapse_count": DocumentCategory.TREATMENT_SUMMARY,
+    "relapse_within_12_months": DocumentCategory.TREATMENT_SUMMARY,
+    "lenalidomide_refractory": DocumentCategory.TREATMENT_SUMMARY,
+    "in_consolidation_phase": DocumentCategory.TREATMENT_SUMMARY,
+    "mrd_percent": DocumentCategory.LABS,
+    "cd19_positive": DocumentCategory.FLOW_CYTOMETRY,
+    "cd22_positive": DocumentCategory.FLOW_CYTOMETRY,
+    "bcma_positive": DocumentCategory.FLOW_CYTOMETRY,
+    "kmt2a_rearranged": DocumentCategory.CYTOGENETICS,
+    "npm1_mutated": DocumentCategory.CYTOGENETICS,
+    "philadelphia_positive": DocumentCategory.CYTOGENETICS,
+    "transplant_eligible": CLINIC_NOTE,
+    "no_satisfactory_alternative": CLINIC_NOTE,
+}
+
+
+def _type_words(kind) -> str:
+    return str(kind.label) if isinstance(kind, DocumentCategory) else str(kind)
+
+
+def requested_document_types(request: RecordsRequest) -> list[str]:
+    """The records request as its email names it, in the active language: one line per kind
+    of document (a fact and a category asking for the same kind give one line), nothing about
+    what the documents would show."""
+    kinds = [EMAIL_DOCUMENT_TYPES.get(name, DocumentCategory.OTHER) for name in request.facts]
+    kinds += [DocumentCategory(c) for c in request.categories if c in DocumentCategory.values]
+    return list(dict.fromkeys(_type_words(kind) for kind in kinds))
 
 
 def open_requests(case: Case) -> list[RecordsRequest]:

@@ -162,6 +162,13 @@ def missing_facts(case: Case) -> list[MissingFactRow]:
     ]
 
 
+def requested_document_types(request: RecordsRequest) -> list[str]:
+    """What the records request's email lists: kinds of document, not what they show."""
+    from screening.patient.records import requested_document_types
+
+    return requested_document_types(request)
+
+
 def records_request_items(request: RecordsRequest) -> list[str]:
     """The lines the patient reads: each document to upload, in plain words. The status page
     lists the same items (screening.patient.records.requested_items)."""
@@ -229,18 +236,21 @@ def request_records(
             patient_visible=True,
         )
         token = issue_status_token(moved)
-        # The person reads this in the language of their pages (the items too).
+        # The person reads this in the language of their pages (the items too). The email
+        # names kinds of document only, and says that there is a message without copying it:
+        # what the records would show and the coordinator's words are on the status page,
+        # behind its token (README "Data minimisation").
         language = moved.interface_language
         with translation.override(language):
-            items = records_request_items(request)
+            document_types = requested_document_types(request)
         queue_email(
             "records_request",
             moved.email,
             case=moved,
             language=language,
             context={
-                "items": items,
-                "message": message,
+                "items": document_types,
+                "has_message": bool(message),
                 "status_url": status_page_url(token),
                 "first_name": moved.first_name,
             },

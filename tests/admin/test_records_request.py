@@ -86,20 +86,20 @@ def test_records_request_round_trip(
         ["treatment_summary"],
     )
 
-    # The email: to the patient, exactly the two items, the message, a working status link.
+    # The email: to the patient, the two kinds of document (not what they would show), a
+    # word that there is a message (not the message), a working status link.
     deliver_outbox()  # what the worker does after the commit
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
     assert email.to == [case.email]
     assert case.reference in email.subject
     items = re.findall(r"^- (.+)$", email.body, re.MULTILINE)
-    assert items == [
-        "flow cytometry report (it shows: CD22 expression)",
-        "Treatment summary",
-    ]
-    assert "last letter is enough" in email.body
+    assert items == ["Flow cytometry report", "Treatment summary"]
+    assert "left you a message" in email.body
+    assert "last letter is enough" not in email.body
     html = email.alternatives[0][0]
-    assert "<li>flow cytometry report (it shows: CD22 expression)</li>" in html
+    assert "<li>Flow cytometry report</li>" in html
+    assert "CD22" not in email.body + html
     link = status_link(email.body)
     assert link in html
     token = link.rstrip("/").rsplit("/", 1)[-1]
@@ -113,6 +113,8 @@ def test_records_request_round_trip(
     page = patient.get(link.replace("http://127.0.0.1:8000", ""))
     assert page.status_code == 200
     assert "flow cytometry report" in page.text.lower()
+    assert "CD22 expression" in page.text
+    assert "last letter is enough" in page.text
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         upload = patient.post(
