@@ -1,10 +1,21 @@
-"""Redis and Celery's broker settings, kept out of navigator/settings.py (which star-imports
+"""The site's local time (TIME_ZONE, DIGEST_HOUR: beat's clock), Redis and Celery's broker
+settings, kept out of navigator/settings.py (which star-imports
 them) so that module stays one readable page. Read from the same environment: settings.py has
 already loaded any .env file into it."""
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 env = environ.Env()
+
+# --- Local time -------------------------------------------------------------------------------
+# The site's time zone (an IANA name such as Europe/Madrid): dates shown to staff, business days
+# for due times (screening/pipeline/priority.py), the day a digest is for, and beat's clock.
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# The local hour (0-23, in TIME_ZONE) at which beat sends coordinators their daily digest.
+DIGEST_HOUR = env.int("DIGEST_HOUR", default=7)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR must be an hour from 0 to 23, not {DIGEST_HOUR}.")
 
 REDIS_URL = env.str("REDIS_URL", default="")
 # Without Redis there is no broker: tasks run inline in the calling process. The
@@ -21,7 +32,8 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "UTC"
+# Beat's clock (the daily digest's hour) is the site's local time.
+CELERY_TIMEZONE = TIME_ZONE
 # A task that runs longer than this is a bug; the soft limit lets it clean up first.
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_TASK_TIME_LIMIT = 300

@@ -10,8 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
-
 from navigator.config import database_from_url, secret_key_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,9 +113,10 @@ DATABASE_URL = env.str("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'navigator
 DATABASES = {"default": database_from_url(DATABASE_URL, base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# --- Redis: broker, result backend and cache (navigator/celery_config.py) -------------------
+# --- Local time (TIME_ZONE, DIGEST_HOUR), Redis: broker, result backend and cache -----------
+# (navigator/celery_config.py)
 from navigator.celery_config import *  # noqa: E402, F403
-from navigator.celery_config import REDIS_URL  # noqa: E402
+from navigator.celery_config import DIGEST_HOUR, REDIS_URL  # noqa: E402
 
 # Periodic jobs are rows in the database (django-celery-beat), editable in the admin.
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -161,6 +162,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.purge_expired_drafts_task",
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
+    },
+    # screening/triage/digest.py: each coordinator's new, due-today and overdue cases, and the
+    # leads' team view, at DIGEST_HOUR local time (TIME_ZONE); once per person and local day.
+    "daily-digest": {
+        "task": "screening.send_daily_digests_task",
+        "schedule": crontab(minute=0, hour=DIGEST_HOUR),
+        "options": {"expire_seconds": 4 * 3600},
     },
     # screening/core/idempotency.py: the API's stored first responses, kept 7 days.
     "purge-idempotency-records": {
@@ -396,7 +404,6 @@ LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = not DEBUG
 LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
-TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 

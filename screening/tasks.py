@@ -201,3 +201,13 @@ def refresh_trials_task() -> None:
         logger.info("Trial refresh: %s", line)
     if report.changed:
         rematch_open_cases()
+
+
+@shared_task(name="screening.send_daily_digests_task", **PIPELINE_TASK)
+def send_daily_digests_task() -> int:
+    """Queue today's digest for each coordinator and lead (beat, at DIGEST_HOUR local time);
+    once per person and local day, so a retry or a second run sends nothing twice. See
+    screening.triage.digest."""
+    from screening.triage.digest import send_daily_digests
+
+    return send_daily_digests().queued

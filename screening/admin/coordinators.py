@@ -25,7 +25,7 @@ class CoordinatorProfileForm(forms.ModelForm):
 
     class Meta:
         model = CoordinatorProfile
-        fields = ("user", "languages", "accepting_cases")
+        fields = ("user", "languages", "accepting_cases", "daily_digest")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,11 +50,12 @@ class CoordinatorProfileAdmin(admin.ModelAdmin):
         "user",
         "languages_display",
         "accepting_cases",
+        "daily_digest",
         "open_cases",
         "second_factor_set_up",
     )
     actions = ("reset_second_factor",)
-    list_filter = ("accepting_cases",)
+    list_filter = ("accepting_cases", "daily_digest")
     list_select_related = ("user",)
     search_fields = ("user__username", "user__first_name", "user__last_name")
 

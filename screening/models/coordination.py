@@ -12,6 +12,12 @@ class CoordinatorProfile(models.Model):
     languages = models.JSONField(default=list, blank=True)
     # Off (holiday, leave) means no new assignments; existing cases stay.
     accepting_cases = models.BooleanField(default=True)
+    # The morning email of their new, due-today and overdue cases (screening/triage/digest.py);
+    # they may switch it off themselves.
+    daily_digest = models.BooleanField(
+        default=True,
+        help_text="The morning email listing your new, due-today and overdue cases.",
+    )
 
     def __str__(self) -> str:
         return f"{self.user} ({', '.join(self.languages) or 'no languages'})"
