@@ -131,13 +131,18 @@ def main() -> None:
     from django.utils import translation
 
     from screening.notify.emails import render_email
-    from screening.triage.digest import LIST_LIMIT, _context, build_digests, send_daily_digests
+    from screening.triage.digest import (
+        LIST_LIMIT,
+        build_digests,
+        digest_context,
+        send_daily_digests,
+    )
 
     def build_and_render():
         with translation.override("en"):
             for digest in build_digests():
                 if not digest.is_empty:
-                    render_email("daily_digest", {"case": None, **_context(digest)})
+                    render_email("daily_digest", {"case": None, **digest_context(digest)})
 
     def send():
         try:

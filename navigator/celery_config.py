@@ -1,7 +1,7 @@
 """The site's local time (TIME_ZONE, DIGEST_HOUR: beat's clock), Redis and Celery's broker
-settings, kept out of navigator/settings.py (which star-imports
-them) so that module stays one readable page. Read from the same environment: settings.py has
-already loaded any .env file into it."""
+settings, kept out of navigator/settings.py (which star-imports them) so that module stays one
+readable page. Read from the same environment: settings.py has already loaded any .env file
+into it."""
 
 import environ
 from django.core.exceptions import ImproperlyConfigured

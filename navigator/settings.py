@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+
 from navigator.config import database_from_url, secret_key_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent

@@ -247,7 +247,8 @@ def build_digests(now: dt.datetime | None = None) -> list[Digest]:
     return digests
 
 
-def _context(digest: Digest) -> dict:
+def digest_context(digest: Digest) -> dict:
+    """The templates' context of one digest: lines, counts and links, nothing else."""
     return {
         "recipient": digest.user,
         "day": digest.day,
@@ -292,7 +293,7 @@ def send_daily_digests(now: dt.datetime | None = None) -> DigestRun:
                     TEMPLATE,
                     digest.user.email,
                     language=settings.LANGUAGE_CODE,
-                    context=_context(digest),
+                    context=digest_context(digest),
                     key=digest.key,
                 )
         except IntegrityError:  # a concurrent run queued this key between our read and write

@@ -9,6 +9,7 @@ a template missing from KNOWN below fails the test until someone says how it is 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone, translation
 
-from screening.models import LabelChange, RecordsRequest
+from screening.models import Case, LabelChange, RecordsRequest
 from screening.notify.emails import case_admin_url, render_email
 from screening.patient.fact_words import FACTS
 from screening.patient.records import EMAIL_DOCUMENT_TYPES, requested_document_types
@@ -24,6 +25,7 @@ from screening.rules.data.products import PRODUCTS
 from screening.rules.facts import DOCUMENTS
 from screening.rules.vocabulary import BIOMARKERS, DIAGNOSES, PRIOR_THERAPIES
 from screening.triage.actions import request_records
+from screening.triage.digest import build_digests, digest_context
 from tests.admin.conftest import screened_case
 from tests.factories import CoordinatorFactory, LeadFactory
 from tests.outbox import deliver_outbox
@@ -128,6 +130,18 @@ def _label_changes(case):
     }
 
 
+def _daily_digest(case):
+    """The assignee's digest with the case overdue, and a lead's team view, as the digest
+    builds them (screening/triage/digest.py)."""
+    Case.objects.filter(pk=case.pk).update(due_at=timezone.now() - timedelta(hours=2))
+    lead = LeadFactory()
+    [digest] = [d for d in build_digests() if d.user.pk == lead.pk]
+    [own] = [d for d in build_digests() if d.user.pk == case.assigned_to_id]
+    digest.sections[:3] = own.sections[:3]
+    assert [s.total for s in digest.sections] == [1, 0, 0, 1]  # the case, twice
+    return digest_context(digest)
+
+
 KNOWN = {
     # Patient-facing: a link to the status page, never what is on it.
     "intake_confirmation": lambda case: {
@@ -151,6 +165,8 @@ KNOWN = {
         "case_url": case_admin_url(case),
         "count": 2,
     },
+    # Each morning to each coordinator and lead: references, first names and links.
+    "daily_digest": _daily_digest,
     # To the leads about product labels, not about a person: brand names are its subject.
     "label_changed": _label_changes,
 }
