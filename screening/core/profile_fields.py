@@ -126,6 +126,8 @@ def _fields() -> dict[str, ProfileField]:
     ]
     for key, name in {**FLAGS, **OPTIONAL_FLAGS}.items():
         fields.append(ProfileField(key, _capital(name), YES_NO))
+    # Navigator's own: read by trials' "no prior CAR-T", never by a label (rules/profile.py).
+    fields.append(ProfileField("other_car_t", "Another CAR-T therapy (target not named)", YES_NO))
     return {field.path: field for field in fields}
 
 

@@ -256,6 +256,14 @@ def derive_treatment(treatment: dict[str, Any], diagnosis: str | None) -> Treatm
     )
 
 
+def received_another_car_t(answers: dict[str, Any]) -> bool:
+    """"Another CAR-T cell therapy" ticked: a CAR-T the schema has no class for, which a
+    trial's "no prior CAR-T" still counts (the profile's `other_car_t`)."""
+    treatment = answers.get("treatment") or {}
+    others = treatment.get("other_treatments") or ()
+    return treatment.get("had_treatment") == "yes" and "car_t_other" in others
+
+
 # --- The whole profile ------------------------------------------------------------------------
 
 _TRI = {"yes": True, "no": False}
@@ -307,6 +315,8 @@ def derive_profile(answers: dict[str, Any], *, today: date) -> dict[str, Any]:
         "active_infection": tri_state(health.get("active_infection")),
         "cns_involvement": tri_state(health.get("cns_involvement")),
         "unrecognised_lines": history.unrecognised_lines,
+        # Only when ticked: profiles without the key (older cases, the API) read it as unknown.
+        **({"other_car_t": True} if received_another_car_t(answers) else {}),
     }
 
 

@@ -47,6 +47,9 @@ class Profile:
     no_satisfactory_alternative: bool | None
     active_infection: bool | None = None
     cns_involvement: bool | None = None
+    # Navigator's extension: a CAR-T of a target the schema has no class for (the intake's
+    # "another CAR-T cell therapy"). No label reads it; a trial's "no prior CAR-T" does.
+    other_car_t: bool | None = None
     # Navigator's extension: treatment lines (numbered from 1 as entered) whose drugs were not
     # recognised. They count in prior_lines; their classes are unknown (see Received).
     unrecognised_lines: tuple[int, ...] = ()
@@ -70,6 +73,8 @@ class Profile:
         for key in OPTIONAL_FLAGS:
             patient[key] = getattr(self, key)
         patient["unrecognised_lines"] = list(self.unrecognised_lines)
+        if self.other_car_t is not None:  # absent means unknown, as profiles from outside say
+            patient["other_car_t"] = self.other_car_t
         return patient
 
 
@@ -109,7 +114,9 @@ REQUIRED_FIELDS = (
     "mrd_percent",
     *FLAGS,
 )
-KNOWN_FIELDS = frozenset(REQUIRED_FIELDS) | frozenset(OPTIONAL_FLAGS) | {"unrecognised_lines"}
+KNOWN_FIELDS = (
+    frozenset(REQUIRED_FIELDS) | frozenset(OPTIONAL_FLAGS) | {"unrecognised_lines", "other_car_t"}
+)
 
 
 def _show(value: Any) -> str:
@@ -282,6 +289,7 @@ def validate_patient(raw: Any) -> Profile:
     }
     for field in (*FLAGS, *OPTIONAL_FLAGS):
         profile_fields[field] = check.flag(field, raw.get(field))
+    profile_fields["other_car_t"] = check.flag("other_car_t", raw.get("other_car_t"))
     profile_fields["unrecognised_lines"] = check.unrecognised_lines(profile_fields["prior_lines"])
 
     if check.errors:

@@ -13,6 +13,7 @@ from tests.rules.profiles import relapsed_b_all_adult
 def test_every_schema_field_can_be_amended():
     expected = {f for f in REQUIRED_FIELDS if f != "biomarkers"}
     expected |= {f"biomarkers.{key}" for key in BIOMARKERS} | set(OPTIONAL_FLAGS)
+    expected |= {"other_car_t"}  # Navigator's own, for trials' "no prior CAR-T"
     assert set(fields.PROFILE_FIELDS) == expected
 
 

@@ -650,3 +650,25 @@ def test_every_regimen_maps_to_schema_classes():
     for name, classes in REGIMEN_CLASSES.items():
         assert classes and set(classes) <= set(PRIOR_THERAPIES), name
         assert name == name.lower(), name
+
+
+def test_another_car_t_is_recorded_for_the_trials_without_touching_the_label_classes():
+    history = treated(line("R-CHOP"), line("R-ICE"), others=["car_t_other"])
+    answers_ = answers(60, "dlbcl", {"current": "refractory"}, {}, history)
+
+    profile = derive_profile(answers_, today=TODAY)
+
+    assert profile["other_car_t"] is True
+    assert profile["prior_therapies"] == ["anthracycline", "anti_cd20", "chemotherapy"]
+    assert validate_patient(profile).to_dict()["other_car_t"] is True
+
+
+def test_without_another_car_t_the_profile_has_no_such_key_and_reads_as_unknown():
+    history = treated(line("R-CHOP"), others=["car_t_unknown"])
+    answers_ = answers(60, "dlbcl", {"current": "refractory"}, {}, history)
+
+    profile = derive_profile(answers_, today=TODAY)
+
+    assert "other_car_t" not in profile
+    assert validate_patient(profile).other_car_t is None
+    assert "other_car_t" not in validate_patient(profile).to_dict()

@@ -710,3 +710,62 @@ def test_the_verdict_only_path_agrees_with_the_explained_one_for_random_people()
         assert CATALOGUE.verdicts(who) == {
             nct_id: v for nct_id, v in explained.items() if v != "not_eligible"
         }
+
+
+# "Another CAR-T cell therapy" (a target the schema has no class for) on the intake.
+OTHER_CAR_T = {**R_R_DLBCL, **CLEAN, "prior_therapies": ["chemotherapy"], "other_car_t": True}
+PRIOR_GPRC5D_CAR_T = study(
+    "NCT90000003",
+    title="Synthetic GPRC5D CAR-T",
+    conditions=("Multiple Myeloma",),
+    criteria=(
+        "Inclusion Criteria:\n\n* Relapsed or refractory disease\n\n"
+        "Exclusion Criteria:\n\n* Prior GPRC5D CAR-T therapy"
+    ),
+)
+PRIOR_CD19_CAR_T = study(
+    "NCT90000004",
+    title="Synthetic CD19 CAR-T",
+    conditions=("Diffuse Large B-Cell Lymphoma",),
+    criteria=(
+        "Inclusion Criteria:\n\n* Relapsed or refractory disease\n\n"
+        "Exclusion Criteria:\n\n* Prior CD19 CAR-T therapy"
+    ),
+)
+
+
+def _prior_therapy_row(trial, patient):
+    result = match_trial(trial, person("US", (), **patient))
+    (row,) = [row for row in result.criteria() if row["name"] == "prior therapy"]
+    return result.verdict, row
+
+
+def test_another_car_t_fails_a_no_prior_car_t_inclusion_whatever_its_target():
+    verdict, row = _prior_therapy_row(TRIALS["NCT90000002"], OTHER_CAR_T)
+
+    assert (verdict, row["outcome"]) == ("not_eligible", "not_met")
+    assert "another CAR-T therapy, its target not named" in row["explanation"]
+
+
+def test_another_car_t_leaves_an_exclusion_of_a_car_t_of_another_target_for_review():
+    patient = {**OTHER_CAR_T, "diagnosis": "mm", "prior_lines": 4}
+
+    verdict, row = _prior_therapy_row(catalogue_of(PRIOR_GPRC5D_CAR_T).trials[0], patient)
+
+    assert (verdict, row["outcome"]) == ("needs_review", "unknown")
+    assert "target is not recorded" in row["explanation"]
+
+
+def test_another_car_t_is_not_the_cd19_car_t_the_intake_asks_for_by_name():
+    verdict, row = _prior_therapy_row(catalogue_of(PRIOR_CD19_CAR_T).trials[0], OTHER_CAR_T)
+
+    assert row["outcome"] == "met"
+    assert verdict != "not_eligible"
+
+
+def test_without_another_car_t_the_no_prior_car_t_inclusion_is_met():
+    patient = {**OTHER_CAR_T, "other_car_t": None}
+
+    verdict, row = _prior_therapy_row(TRIALS["NCT90000002"], patient)
+
+    assert (verdict, row["outcome"]) == ("eligible", "met")

@@ -241,20 +241,38 @@ class PriorLines(Finding):
         return {"low": self.low, "high": self.high}
 
 
+# What kind of CAR-T a prior-therapy mention names: any CAR-T, or one of a named target.
+ANY_CAR_T = "any"
+TARGETED_CAR_T = "targeted"
+ASKED_CAR_T = frozenset({"cd19_car_t", "bcma_car_t"})
+
+
 class PriorTherapy(Finding):
-    __slots__ = ("label", "classes")
+    __slots__ = ("label", "classes", "car")
     name = "prior therapy"
 
-    def __init__(self, label, classes, *args, **kwargs):
+    def __init__(self, label, classes, car, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.label = label
         self.classes = frozenset(c for c in classes if c in PRIOR_THERAPIES)
+        self.car = car
 
     def has(self, p):
         received = p.prior_therapies
-        if received is None or not self.classes:
+        if received is None:
             return None
-        return bool(received & self.classes)
+        if received & self.classes:
+            return True
+        if p.other_car_t and self.car == ANY_CAR_T:
+            return True
+        if not self.classes or self._may_be_the_other_car_t(p):
+            return None
+        return False
+
+    def _may_be_the_other_car_t(self, p) -> bool:
+        # The intake asks for CD19 and BCMA CAR-Ts by name, so "another CAR-T" is neither; it
+        # may be a CAR-T of any other target this mention names.
+        return bool(p.other_car_t) and self.car == TARGETED_CAR_T and not self.classes & ASKED_CAR_T
 
     def what(self):
         return f"earlier {self.label}"
@@ -266,20 +284,28 @@ class PriorTherapy(Finding):
         hits = sorted(received & self.classes)
         if hits:
             return "the profile records " + ", ".join(PRIOR_THERAPIES[c] for c in hits)
+        if (p.other_car_t and self.car == ANY_CAR_T) or self._may_be_the_other_car_t(p):
+            return "the profile records another CAR-T therapy, its target not named"
         if not self.classes:
             return "Navigator does not record this kind of treatment"
         return "the profile records none"
 
     def unknown_reason(self, p):
+        if p.prior_therapies is not None and self._may_be_the_other_car_t(p):
+            return "The earlier CAR-T's target is not recorded."
         if not self.classes:
             return "Navigator's treatment list cannot show it."
         return ""
 
     def missing_document(self, p):
-        return "treatment summary or medication history" if p.prior_therapies is None else ""
+        if p.prior_therapies is None:
+            return "treatment summary or medication history"
+        if self._may_be_the_other_car_t(p):
+            return "the earlier CAR-T therapy's product name or target"
+        return ""
 
     def params(self):
-        return {"label": self.label, "classes": sorted(self.classes)}
+        return {"label": self.label, "classes": sorted(self.classes), "car": self.car}
 
 
 class AllogeneicTransplant(Finding):

@@ -29,8 +29,10 @@ from .conditions import PHRASES, normalise
 from .eligibility import EXCLUSION, INCLUSION, Bullet
 from .findings import (
     ALLOWS,
+    ANY_CAR_T,
     MUST,
     MUST_NOT,
+    TARGETED_CAR_T,
     ActiveInfection,
     AgeText,
     AllogeneicTransplant,
@@ -335,8 +337,8 @@ def _recognise_clause(clause: _Clause, bullet: Bullet, targets, structured) -> l
     for match in therapy_matches:
         if not _PRIOR_CUE.search(text[: match.start()]):
             continue
-        label, classes = _therapy(match, text, targets)
-        _add(clause, found, PriorTherapy, match, label, classes, kind=_THERAPY, bullet=bullet)
+        label, classes, car = _therapy(match, text, targets)
+        _add(clause, found, PriorTherapy, match, label, classes, car, kind=_THERAPY, bullet=bullet)
     if bullet.section == INCLUSION:
         for match in _SECOND_RELAPSE.finditer(text):
             _add(clause, found, SecondRelapse, match, kind=_RR, bullet=bullet)
@@ -394,20 +396,22 @@ def _recognise_clause(clause: _Clause, bullet: Bullet, targets, structured) -> l
     return found
 
 
-def _therapy(match, text, targets) -> tuple[str, tuple[str, ...]]:
+def _therapy(match, text, targets) -> tuple[str, tuple[str, ...], str]:
+    """The mention's label, the profile classes it stands for, and whether it names a CAR-T of
+    any target (ANY_CAR_T), of one target (TARGETED_CAR_T) or no CAR-T ("")."""
     antigen = (match.group("ag") or match.group("ag2") or "").upper()
     if match.group("same"):
         classes = tuple(c for t in targets for c in THERAPY_CLASSES.get(t, ()))
-        return f"therapy against the same target ({', '.join(targets) or 'not named'})", classes
+        return f"therapy against the same target ({', '.join(targets) or 'not named'})", classes, ""
     if match.group("car"):
         preceding = re.search(rf"({ANTIGEN})[- ]*$", text[: match.start()])
         if preceding:
             antigen = preceding.group(1).upper()
-            return f"{antigen} CAR-T therapy", CAR_CLASSES.get(antigen, ())
-        return "CAR-T therapy", THERAPY_CLASSES["CAR-T"]
+            return f"{antigen} CAR-T therapy", CAR_CLASSES.get(antigen, ()), TARGETED_CAR_T
+        return "CAR-T therapy", THERAPY_CLASSES["CAR-T"], ANY_CAR_T
     if match.group(0).endswith("car"):
-        return f"{antigen} CAR-T therapy", CAR_CLASSES.get(antigen, ())
-    return f"{antigen}-directed therapy", THERAPY_CLASSES.get(antigen, ())
+        return f"{antigen} CAR-T therapy", CAR_CLASSES.get(antigen, ()), TARGETED_CAR_T
+    return f"{antigen}-directed therapy", THERAPY_CLASSES.get(antigen, ()), ""
 
 
 def _ecog_bounds(text: str) -> tuple[int, int, int] | None:
