@@ -257,7 +257,7 @@ def derive_treatment(treatment: dict[str, Any], diagnosis: str | None) -> Treatm
 
 
 def received_another_car_t(answers: dict[str, Any]) -> bool:
-    """"Another CAR-T cell therapy" ticked: a CAR-T the schema has no class for, which a
+    """ "Another CAR-T cell therapy" ticked: a CAR-T the schema has no class for, which a
     trial's "no prior CAR-T" still counts (the profile's `other_car_t`)."""
     treatment = answers.get("treatment") or {}
     others = treatment.get("other_treatments") or ()
