@@ -452,10 +452,35 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+# Every handler passes records through the redacting filter (navigator/log_redaction.py): no
+# token, email address or patient field value reaches a log (README "Data minimisation").
+# Django's own handlers are replaced: its request log ("django.server", runserver's) gets the
+# filter, and there is no error email to ADMINS (it would carry the request and local
+# variables; errors are logged, redacted, instead).
+_REDACT = ["redact"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact": {"()": "navigator.log_redaction.RedactingFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": _REDACT},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": _REDACT,
+        },
+    },
+    "loggers": {
+        "django": {"handlers": [], "level": "INFO"},  # to the root's console, redacted
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }

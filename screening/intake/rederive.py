@@ -76,7 +76,11 @@ def _rederive_locked(locked: Case, *, by=None) -> RederiveResult:
         # The stored answers do not derive under the new code: keep the profile, say so
         # once (the version is recorded, so the next pass does not try again).
         result.error = str(exc)
-        logger.warning("Case %s could not be derived again: %s", locked.pk, exc)
+        logger.warning(
+            "Case %s could not be derived again (%s)",
+            locked.pk,
+            ", ".join(exc.fields) if isinstance(exc, InvalidProfile) else type(exc).__name__,
+        )
         locked.derivation_version = DERIVATION_VERSION
         locked.save(update_fields=["derivation_version", "updated_at"])
         record_event(

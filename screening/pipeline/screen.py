@@ -122,7 +122,9 @@ def _screen_and_prioritise(case: Case) -> None:
         outcome = store_screening_run(case)
     except InvalidProfile as exc:
         # Every case must reach a coordinator: one the rules cannot read goes on unscreened.
-        logger.warning("Case %s has an invalid profile: %s", case.pk, exc)
+        # The log names the fields, never the values (README "Data minimisation"); the
+        # coordinators' timeline below, behind a sign-in, says what was wrong with them.
+        logger.warning("Case %s has an invalid profile (%s)", case.pk, ", ".join(exc.fields))
         Case.objects.filter(pk=case.pk).update(screening_summary=NOT_SCREENED_SUMMARY)
         record_event(
             case,

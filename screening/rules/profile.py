@@ -102,6 +102,11 @@ class InvalidProfile(ValueError):
         self.errors = errors
         super().__init__("; ".join(str(error) for error in errors))
 
+    @property
+    def fields(self) -> list[str]:
+        """The bad fields' names, without the values given: what a log may say."""
+        return list(dict.fromkeys(error.field for error in self.errors))
+
 
 REQUIRED_FIELDS = (
     "age_years",
