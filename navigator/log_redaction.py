@@ -54,6 +54,7 @@ PROFILE_FIELDS = (
     "no_satisfactory_alternative",
     "active_infection",
     "cns_involvement",
+    "other_car_t",
     "unrecognised_lines",
 )
 PERSONAL_FIELDS = (
