@@ -261,6 +261,12 @@ STORAGES = {
 # the body is read (screening.middleware.RequestSizeLimitMiddleware, a friendly 413 page).
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=20 * 1024 * 1024)
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=100 * 1024 * 1024)
+# Images are decoded and encoded again before they are stored; larger ones are refused (a
+# 50-megapixel photo needs about 200 MB to decode, inside the probe's 1 GB cap).
+MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
+# PDFs with active content (JavaScript, Launch, embedded files, XFA) are stored cleaned; keep
+# the file as received too (private storage, never served) only when this is on.
+KEEP_ORIGINAL_PDFS = env.bool("KEEP_ORIGINAL_PDFS", default=False)
 # Form fields (not files) of one request; Django answers more with RequestDataTooBig (a 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files above this are spooled to a temporary file instead of kept in memory.

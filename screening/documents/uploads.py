@@ -7,9 +7,13 @@ Two steps, so a form can check every file before storing any:
         document = store_upload(checked, category="pathology", case=case, source="status_page")
 
 - `check_upload` decides the type from the bytes (magic numbers via `filetype`; the name and
-  the browser's content type are ignored): PDF, JPEG and PNG only. A PDF must also open with
-  pypdf, which runs in a capped child process (screening/documents/pdf_probe.py); the full text
-  is extracted later by a task. The SHA-256 is computed while reading in chunks.
+  the browser's content type are ignored): PDF, JPEG and PNG only. Then, in a capped child
+  process (screening/documents/pdf_probe.py, sanitise.py): a PDF must open with pypdf, loses
+  anything after its last end-of-file marker, and has its active content (JavaScript, Launch,
+  embedded files, XFA) removed; an image is decoded completely with Pillow (within
+  MAX_IMAGE_PIXELS) and encoded again from its pixels, which leaves behind anything appended
+  to it and all metadata. What is stored is that result; the full text is extracted later by
+  a task.
 - `store_upload` writes the bytes to private storage under a random name
   (`documents/<yyyy>/<32 hex>.<ext>`) and creates the Document row. If anything fails inside
   an `atomic_with_file_cleanup()` block (the row, a later step, the whole transaction), the
@@ -30,18 +34,19 @@ from pathlib import PurePosixPath
 
 import filetype
 from django.conf import settings
-from django.core.files import File
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from screening.documents import pdf_probe
+from screening.documents import pdf_probe, sanitise
 from screening.models import Case, Document, DocumentCategory, IntakeDraft, private_storage
 
 MAX_FILES_PER_CASE = 30
 DEFAULT_MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+DEFAULT_MAX_IMAGE_PIXELS = 50_000_000
 MAX_NAME_LENGTH = 120
 CHUNK_SIZE = 64 * 1024
 
@@ -68,15 +73,25 @@ class UploadRejected(ValueError):
 
 @dataclass(frozen=True)
 class CheckedUpload:
-    """A file that passed check_upload; store it with store_upload."""
+    """A file that passed check_upload; store it with store_upload.
 
-    file: object  # the UploadedFile (or any Django File), rewound before storing
+    `content` is what is stored: an image decoded and encoded again, a PDF without anything
+    after its end-of-file marker and, when it carried active content, the cleaned copy
+    (`removed` names what went; `original` is the file as received when KEEP_ORIGINAL_PDFS
+    says to keep it). `size` and `sha256` are those of `content`."""
+
     name: str  # cleaned original name, for people only
     content_type: str
     extension: str
+    content: bytes
     size: int
     sha256: str
     page_count: int | None = None
+    removed: tuple[str, ...] = ()
+    original: bytes | None = None
+
+    def __repr__(self) -> str:  # not the bytes
+        return f"<CheckedUpload {self.name!r} {self.content_type} {self.size} bytes>"
 
 
 def max_upload_bytes() -> int:
@@ -159,53 +174,107 @@ def check_upload(uploaded_file) -> CheckedUpload:
             reason="type",
         )
 
-    digest = hashlib.sha256()
-    size = 0
-    keep = kind.mime == "application/pdf"
     parts: list[bytes] = []
+    size = 0
     for chunk in uploaded_file.chunks(CHUNK_SIZE):
         size += len(chunk)
         if size > limit:
             # The declared size can be missing or wrong; the bytes are what count.
             raise _too_large(name, size, limit, at_least=True)
-        digest.update(chunk)
-        if keep:
-            parts.append(chunk)
+        parts.append(chunk)
     uploaded_file.seek(0)
+    received = b"".join(parts)
 
-    page_count = None
-    if keep:
-        outcome, page_count = pdf_probe.check_pdf(b"".join(parts))
-        if outcome == pdf_probe.ENCRYPTED:
-            raise UploadRejected(
-                _(
-                    "“%(name)s” is password-protected, so we cannot read it. "
-                    "Please upload a copy without a password."
-                )
-                % {"name": name},
-                name=name,
-                reason="encrypted",
-            )
-        if outcome != pdf_probe.OK:
-            raise UploadRejected(
-                _(
-                    "“%(name)s” looks like a PDF but is damaged or incomplete (it does not "
-                    "open). Please download or scan it again and upload the new copy."
-                )
-                % {"name": name},
-                name=name,
-                reason="damaged",
-            )
-
+    if kind.mime == "application/pdf":
+        content, original, removed, page_count = _checked_pdf(name, received)
+    else:
+        content, original, removed, page_count = (
+            _checked_image(name, kind, received),
+            None,
+            (),
+            None,
+        )
     return CheckedUpload(
-        file=uploaded_file,
         name=name,
         content_type=kind.mime,
         extension=ALLOWED_TYPES[kind.mime],
-        size=size,
-        sha256=digest.hexdigest(),
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
         page_count=page_count,
+        removed=removed,
+        original=original,
     )
+
+
+def _checked_pdf(name: str, received: bytes):
+    """(bytes to store, original to keep or None, names of what was removed, pages)."""
+    # Anything appended after the last end-of-file marker (an HTML page, a ZIP) goes.
+    trimmed = sanitise.trim_after_eof(received)
+    reply = pdf_probe.check_pdf(trimmed)
+    if reply.outcome == pdf_probe.ENCRYPTED:
+        raise UploadRejected(
+            _(
+                "“%(name)s” is password-protected, so we cannot read it. "
+                "Please upload a copy without a password."
+            )
+            % {"name": name},
+            name=name,
+            reason="encrypted",
+        )
+    if reply.outcome == pdf_probe.ACTIVE:
+        raise UploadRejected(
+            _(
+                "“%(name)s” contains scripts or attached files that we could not remove "
+                "safely. Please print it to a new PDF (or scan it) and upload that copy."
+            )
+            % {"name": name},
+            name=name,
+            reason="active",
+        )
+    if reply.outcome != pdf_probe.OK:
+        raise UploadRejected(
+            _(
+                "“%(name)s” looks like a PDF but is damaged or incomplete (it does not "
+                "open). Please download or scan it again and upload the new copy."
+            )
+            % {"name": name},
+            name=name,
+            reason="damaged",
+        )
+    if not reply.removed:
+        return trimmed, None, (), reply.pages
+    original = received if getattr(settings, "KEEP_ORIGINAL_PDFS", False) else None
+    return reply.data, original, reply.removed, reply.pages
+
+
+def _checked_image(name: str, kind, received: bytes) -> bytes:
+    """The image decoded and encoded again: the bytes to store."""
+    max_pixels = getattr(settings, "MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    reply = pdf_probe.check_image(received, max_pixels)
+    if reply.outcome == pdf_probe.TOO_LARGE:
+        raise UploadRejected(
+            _(
+                "“%(name)s” has too many pixels to read safely (at most %(megapixels)s "
+                "megapixels). Please take the photo again at a lower resolution, or scan "
+                "it at 300 dpi."
+            )
+            % {"name": name, "megapixels": max_pixels // 1_000_000},
+            name=name,
+            reason="pixels",
+        )
+    if reply.outcome != pdf_probe.OK:
+        raise UploadRejected(
+            _(
+                "“%(name)s” looks like a %(type)s image but is damaged or incomplete (it "
+                "does not open). Please take the photo again or save it again, and upload "
+                "the new copy."
+            )
+            % {"name": name, "type": kind.extension.upper().replace("JPG", "JPEG")},
+            name=name,
+            reason="damaged",
+        )
+    return reply.data
 
 
 def _too_large(name: str, size: int, limit: int, *, at_least: bool = False) -> UploadRejected:
@@ -326,13 +395,16 @@ def store_upload(
         if (existing["size"] or 0) + checked.size > settings.MAX_BYTES_PER_CASE:
             raise too_much_in_total(checked.name)
 
-        checked.file.seek(0)
-        # Wrapped in File so storage copies the bytes in chunks instead of moving the
-        # request's temporary file out from under Django.
         stored_name = private_storage.save(
-            _storage_name(checked.extension), File(checked.file, name=checked.name)
+            _storage_name(checked.extension), ContentFile(checked.content)
         )
         _track(stored_name)
+        original_name = ""
+        if checked.original is not None:
+            original_name = private_storage.save(
+                _storage_name(f"original.{checked.extension}"), ContentFile(checked.original)
+            )
+            _track(original_name)
         document = Document.objects.create(
             case=case,
             draft=draft,
@@ -344,6 +416,8 @@ def store_upload(
             content_type=checked.content_type,
             source=source,
             page_count=checked.page_count,
+            removed_content=" ".join(checked.removed),
+            original_file=original_name,
         )
         if case is not None:
             Case.objects.filter(pk=case.pk).update(document_count=F("document_count") + 1)
@@ -359,6 +433,11 @@ def delete_document_files(documents) -> None:
     Outside a transaction they go at once. Deleting the rows is the caller's business; call
     this in the same transaction, so a rollback keeps both rows and files.
     """
-    names = [document.file.name for document in documents if document.file]
+    names = [
+        field.name
+        for document in documents
+        for field in (document.file, document.original_file)
+        if field
+    ]
     if names:
         transaction.on_commit(lambda: _delete_names(names))

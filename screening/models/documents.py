@@ -74,7 +74,14 @@ class Document(models.Model):
     category = models.CharField(max_length=30, choices=DocumentCategory.choices)
     # The uploader's file name, cleaned of any path; shown to people, never used on disk.
     original_name = models.CharField(max_length=255)
+    # What is stored and downloaded: images encoded again from their pixels, PDFs cleaned of
+    # active content (screening/documents/sanitise.py).
     file = models.FileField(storage=_private_storage, max_length=200)
+    # The PDF as received, kept only when its active content was removed and KEEP_ORIGINAL_PDFS
+    # is on. No view serves it.
+    original_file = models.FileField(storage=_private_storage, max_length=200, blank=True)
+    # What was removed from the PDF ("javascript launch ..."; sanitise.REMOVABLE), or empty.
+    removed_content = models.CharField(max_length=200, blank=True)
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     content_type = models.CharField(max_length=50)  # detected from the bytes

@@ -5,13 +5,23 @@ import struct
 import zlib
 
 
-def make_pdf(text: str = "Flow cytometry report: CD19 positive.", pages: int = 1) -> bytes:
-    """A valid PDF (cross-reference table with exact offsets) whose pages carry `text`."""
+def make_pdf(
+    text: str = "Flow cytometry report: CD19 positive.",
+    pages: int = 1,
+    *,
+    catalog: str = "",
+    page_extra: str = "",
+    objects_extra: dict[int, bytes] | None = None,
+) -> bytes:
+    """A valid PDF (cross-reference table with exact offsets) whose pages carry `text`.
+
+    `catalog` and `page_extra` are added to the catalog and each page dictionary; `objects_extra`
+    are more objects (numbered from 100) for them to refer to."""
     escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
     stream = f"BT /F1 12 Tf 20 100 Td ({escaped}) Tj ET".encode("latin-1")
     page_ids = [4 + 2 * i for i in range(pages)]
     objects = {
-        1: b"<</Type/Catalog/Pages 2 0 R>>",
+        1: f"<</Type/Catalog/Pages 2 0 R{catalog}>>".encode(),
         2: b"<</Type/Pages/Kids["
         + b" ".join(f"{pid} 0 R".encode() for pid in page_ids)
         + f"]/Count {pages}>>".encode(),
@@ -20,9 +30,10 @@ def make_pdf(text: str = "Flow cytometry report: CD19 positive.", pages: int = 1
     for pid in page_ids:
         objects[pid] = (
             f"<</Type/Page/Parent 2 0 R/MediaBox[0 0 300 200]"
-            f"/Resources<</Font<</F1 3 0 R>>>>/Contents {pid + 1} 0 R>>"
+            f"/Resources<</Font<</F1 3 0 R>>>>/Contents {pid + 1} 0 R{page_extra}>>"
         ).encode()
         objects[pid + 1] = f"<</Length {len(stream)}>>\nstream\n".encode() + stream + b"\nendstream"
+    objects.update(objects_extra or {})
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = {}
     for number in sorted(objects):
@@ -32,7 +43,10 @@ def make_pdf(text: str = "Flow cytometry report: CD19 positive.", pages: int = 1
     size = max(objects) + 1
     out += f"xref\n0 {size}\n0000000000 65535 f \n".encode()
     for number in range(1, size):
-        out += f"{offsets[number]:010d} 00000 n \n".encode()
+        if number in offsets:
+            out += f"{offsets[number]:010d} 00000 n \n".encode()
+        else:
+            out += b"0000000000 65535 f \n"
     out += f"trailer\n<</Size {size}/Root 1 0 R>>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
 
@@ -78,3 +92,45 @@ GIF_BYTES = (
 HTML_BYTES = (
     b"<!DOCTYPE html>\n<html><head><title>Report</title></head><body>Not a PDF</body></html>\n"
 )
+
+
+def _stream(body: bytes, entries: bytes = b"") -> bytes:
+    return b"<<%s/Length %d>>\nstream\n%s\nendstream" % (entries, len(body), body)
+
+
+_JS = b"<</S/JavaScript/JS(app.alert\\('x'\\); this.exportDataObject\\({cName: 'a'}\\);)>>"
+
+# A PDF per kind of active content a report may carry (as hospital portals' forms do).
+ACTIVE_PDFS = {
+    "javascript_open_action": {"catalog": "/OpenAction 100 0 R", "objects_extra": {100: _JS}},
+    "javascript_name_tree": {
+        "catalog": "/Names<</JavaScript<</Names[(init) 100 0 R]>>>>",
+        "objects_extra": {100: _JS},
+    },
+    "launch_link": {
+        "page_extra": "/Annots[100 0 R]",
+        "objects_extra": {
+            100: b"<</Type/Annot/Subtype/Link/Rect[0 0 300 200]"
+            b"/A<</S/Launch/F(cmd.exe)/Win<</F(cmd.exe)/P(/c calc)>>>>>>"
+        },
+    },
+    "embedded_file": {
+        "catalog": "/Names<</EmbeddedFiles<</Names[(page.html) 100 0 R]>>>>",
+        "objects_extra": {
+            100: b"<</Type/Filespec/F(page.html)/EF<</F 101 0 R>>>>",
+            101: _stream(b"<script>alert(document.domain)</script>", b"/Type/EmbeddedFile"),
+        },
+    },
+    "xfa_form": {
+        "catalog": "/AcroForm<</Fields[]/XFA 100 0 R>>",
+        "objects_extra": {100: _stream(b"<xdp:xdp><script>app.alert(1)</script></xdp:xdp>")},
+    },
+    "page_open_action_chain": {
+        "page_extra": "/AA<</O<</S/GoTo/D[4 0 R/Fit]/Next 100 0 R>>>>",
+        "objects_extra": {100: _JS},
+    },
+}
+
+
+def make_active_pdf(kind: str, pages: int = 1) -> bytes:
+    return make_pdf(pages=pages, **ACTIVE_PDFS[kind])
