@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-languages | messages | catalogues | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-languages | bench-uploads | messages | catalogues | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -112,6 +112,10 @@ bench-rescreen: $(STAMP)
 
 # Each intake step's POST and the status page's GET in English, Spanish and Chinese (its own
 # SQLite under var/bench/): p50/p95 per language against English.
+# One upload's check by kind of file (photo, screenshot, PDFs, a PDF cleaned of scripts).
+bench-uploads: $(STAMP)
+	$(PY) bench/uploads.py $(BENCH_ARGS)
+
 bench-languages: $(STAMP) catalogues
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/languages.py $(BENCH_ARGS)
 
