@@ -15,6 +15,7 @@ from screening.admin import (  # noqa: F401
     coordinators,
     documents,
     labels,
+    messages,
     organisations,
 )
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from screening.admin.forms import AssignForm, DuplicateForm, MoveForm, NoteForm, RecordsRequestForm
+from screening.admin.messages import AnswerForm, answer
 from screening.core.workflow import InvalidMove
 from screening.models import Case, CaseStatus
 from screening.triage import access
@@ -131,6 +132,8 @@ CASE_ACTIONS: dict[str, CaseAction] = {
         _may_change, lambda request, case: DuplicateForm(request.POST), _mark_duplicate
     ),
     "note": CaseAction(_may_change, lambda request, case: NoteForm(request.POST), _add_note),
+    # A message to the patient (screening/admin/messages.py), for whoever may change the case.
+    "answer": CaseAction(_may_change, lambda request, case: AnswerForm(request.POST), answer),
 }
 
 

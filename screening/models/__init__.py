@@ -14,6 +14,7 @@ from screening.models.documents import (
 from screening.models.facts import FactProposal, ProposalState
 from screening.models.intake import IntakeDraft, ResumeLink, StatusToken
 from screening.models.labels import LabelChange, LabelCheck
+from screening.models.messages import MessageDirection, PatientMessage
 from screening.models.notifications import (
     Notification,
     NotificationAttachment,
@@ -57,12 +58,14 @@ __all__ = [
     "IntakeDraft",
     "LabelChange",
     "LabelCheck",
+    "MessageDirection",
     "Note",
     "Notification",
     "NotificationAttachment",
     "Organisation",
     "NotificationState",
     "Outcome",
+    "PatientMessage",
     "Priority",
     "ProductVerdict",
     "ProposalState",

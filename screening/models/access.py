@@ -9,6 +9,8 @@ class AccessRecord(models.Model):
         VIEW_CASE = "view_case", "Viewed case"
         DOWNLOAD = "download", "Downloaded document"
         API_READ = "api_read", "Read through the API"
+        READ_MESSAGES = "read_messages", "Read the patient's messages"
+        ANSWER_MESSAGE = "answer_message", "Wrote to the patient"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)

@@ -28,6 +28,8 @@ class EventKind(models.TextChoices):
     EMAIL_SENT = "email_sent", _("Email sent")
     EMAIL_FAILED = "email_failed", _("Email failed")
     TRIALS_MATCHED = "trials_matched", _("Trials matched")
+    MESSAGE_RECEIVED = "message_received", _("Message from the patient")
+    MESSAGE_ANSWERED = "message_answered", _("Message to the patient")
 
 
 class CaseEvent(models.Model):

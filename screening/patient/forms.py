@@ -1,10 +1,13 @@
-"""The status page's upload form: one document type and several files.
+"""The status page's forms: documents (one type, several files) and a message to the
+coordinator (PatientMessageForm, with one optional document).
 
 Each file is checked on its own (screening/documents/uploads.check_upload). Files that pass are
 kept even when others are refused; each refused file gets its own plain-words reason.
 """
 
 from __future__ import annotations
+
+import uuid
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -18,6 +21,12 @@ from screening.documents.uploads import (
     max_upload_bytes,
 )
 from screening.models import DocumentCategory
+from screening.patient.messages import (
+    MessageRefused,
+    check_message_body,
+    check_message_key,
+    message_max_length,
+)
 
 
 class MultipleFileInput(forms.FileInput):
@@ -86,3 +95,54 @@ class StatusUploadForm(forms.Form):
     def uploads(self) -> list:
         """(category, CheckedUpload) pairs for screening.patient.records.receive_records."""
         return [(self.cleaned_data["category"], checked) for checked in self.accepted]
+
+
+class PatientMessageForm(forms.Form):
+    """A message to the coordinator from the status page: the text, one optional document
+    (checked like every upload), and the form's one-time key (a double click stores once)."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        strip=True,
+        error_messages={"required": _("Write your message before sending it.")},
+    )
+    attachment = forms.FileField(label=_("Attach a document (optional)"), required=False)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("key", uuid.uuid4().hex)
+        limit = message_max_length()
+        self.checked_upload = None
+        self.fields["body"].help_text = _(
+            "At most %(max)d characters. Your coordinator reads it in your case file; we email "
+            "them that a message is waiting, never what it says."
+        ) % {"max": limit}
+        self.fields["body"].widget.attrs["maxlength"] = str(limit)
+        self.fields["attachment"].help_text = _("PDF, JPEG or PNG, up to %(size)s.") % {
+            "size": filesizeformat(max_upload_bytes())
+        }
+        self.fields["attachment"].widget.attrs.update({"accept": ACCEPT_ATTRIBUTE})
+
+    def clean_body(self):
+        try:
+            return check_message_body(self.cleaned_data["body"])
+        except MessageRefused as refused:
+            raise forms.ValidationError(str(refused), code="invalid") from None
+
+    def clean_key(self):
+        try:
+            return check_message_key(self.cleaned_data["key"])
+        except MessageRefused as refused:
+            raise forms.ValidationError(str(refused), code="invalid") from None
+
+    def clean_attachment(self):
+        uploaded = self.cleaned_data.get("attachment")
+        if uploaded:
+            try:
+                self.checked_upload = check_upload(uploaded)
+            except UploadRejected as rejected:
+                raise forms.ValidationError(rejected.message, code=rejected.reason) from None
+        return uploaded

@@ -3,7 +3,8 @@
 Everything here is built from fields that are safe to show the person who holds the link:
 the status, patient-visible timeline events (rendered from their kind and counts, never from
 the stored message, which is written for coordinators), open records requests, the latest
-screening run and the coordinator's first name. Notes, private reasons, other staff names,
+screening run, the coordinator's first name and the messages the person and the coordinator
+wrote to each other. Notes, private reasons, other staff names,
 access records and priority never reach the template.
 """
 
@@ -125,6 +126,34 @@ class StatusPage:
     can_upload: bool
     records_requested: bool
     trials: PatientTrials | None = None
+    thread: list[ThreadEntry] = field(default_factory=list)
+    can_write: bool = False
+
+
+@dataclass
+class ThreadEntry:
+    """One message of the person's conversation with their coordinator."""
+
+    at: object
+    from_patient: bool
+    author_first_name: str  # the coordinator's first name on their answers
+    body: str
+    document_name: str = ""
+
+
+def message_thread(case: Case) -> list[ThreadEntry]:
+    """The messages between the person and their coordinator, oldest first (one query)."""
+    rows = case.patient_messages.select_related("author", "document").order_by("created_at", "pk")
+    return [
+        ThreadEntry(
+            at=row.created_at,
+            from_patient=row.from_patient,
+            author_first_name=(row.author.first_name if row.author_id else ""),
+            body=row.body,
+            document_name=(row.document.original_name if row.document_id else ""),
+        )
+        for row in rows
+    ]
 
 
 def status_steps(case: Case) -> list[Step]:
@@ -193,6 +222,12 @@ def event_text(event: CaseEvent) -> str:
         }
     if event.kind == EventKind.EMAIL_SENT:
         return _("We sent you an email.")
+    if event.kind == EventKind.MESSAGE_RECEIVED:
+        if count:
+            return _("You sent a message with a document to your coordinator.")
+        return _("You sent a message to your coordinator.")
+    if event.kind == EventKind.MESSAGE_ANSWERED:
+        return _("Your coordinator wrote to you.")
     return str(EventKind(event.kind).label) if event.kind in EventKind.values else ""
 
 
@@ -270,4 +305,6 @@ def build_status_page(case: Case) -> StatusPage:
         can_upload=case.is_open,
         records_requested=case.status == S.RECORDS_REQUESTED,
         trials=patient_trials(case),
+        thread=message_thread(case),
+        can_write=case.is_open,
     )

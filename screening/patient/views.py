@@ -1,4 +1,5 @@
-"""The person's own status page, /status/<token>/: read it, and send documents from it.
+"""The person's own status page, /status/<token>/: read it, send documents from it, and write
+to the coordinator (/status/<token>/messages/).
 
 Kept apart from the intake wizard's views. The token in the address is the only key, so
 every answer (the 404 included) is private: not cached, no Referer to other sites, not indexed.
@@ -12,13 +13,14 @@ from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from screening.core.languages import activate_language
 from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import find_case_by_status_token
 from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected
-from screening.patient.forms import StatusUploadForm
+from screening.patient.forms import PatientMessageForm, StatusUploadForm
+from screening.patient.messages import MessageRefused, send_patient_message
 from screening.patient.records import CaseClosedForUploads, receive_records
 from screening.patient.status_page import build_status_page
 
@@ -33,19 +35,36 @@ def _private(response):
     return response
 
 
+def _paused_for_guesses(request):
+    return _private(
+        too_many_requests(
+            request,
+            _(
+                "Many status links that do not exist were opened from your network, so "
+                "we paused status pages for a while. If your link is right, it will work "
+                "again later."
+            ),
+        )
+    )
+
+
+def _paused_uploads(request):
+    return _private(
+        too_many_requests(
+            request,
+            _(
+                "We received many files from your network in the last hour, so "
+                "we paused uploads for a while. The documents you sent before "
+                "are safe."
+            ),
+        )
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def status_page(request, token):
     if at_limit(request, "status-token", settings.TOKEN_GUESS_RATE):
-        return _private(
-            too_many_requests(
-                request,
-                _(
-                    "Many status links that do not exist were opened from your network, so "
-                    "we paused status pages for a while. If your link is right, it will work "
-                    "again later."
-                ),
-            )
-        )
+        return _paused_for_guesses(request)
     case = find_case_by_status_token(token)
     if case is None:
         # Only wrong tokens count towards the guessing limit.
@@ -58,19 +77,10 @@ def status_page(request, token):
     form = None
     status = 200
     if case.is_open:
-        room = MAX_FILES_PER_CASE - case.documents.count()
         if request.method == "POST":
             if not uploads_allowed(request, request.FILES.getlist("files")):
-                return _private(
-                    too_many_requests(
-                        request,
-                        _(
-                            "We received many files from your network in the last hour, so "
-                            "we paused uploads for a while. The documents you sent before "
-                            "are safe."
-                        ),
-                    )
-                )
+                return _paused_uploads(request)
+            room = MAX_FILES_PER_CASE - case.documents.count()
             form = StatusUploadForm(request.POST, request.FILES, room=room)
             if form.is_valid():
                 try:
@@ -94,13 +104,61 @@ def status_page(request, token):
                     url = reverse("status", args=[token]) + "#documents"
                     return _private(HttpResponseRedirect(url))
             status = 400
-        else:
-            form = StatusUploadForm(room=room)
     elif request.method == "POST":
         messages.error(request, _("This case is closed, so it takes no more documents."))
         status = 409
 
+    return _render_page(request, case, token, form=form, status=status)
+
+
+def _render_page(request, case, token, *, form=None, message_form=None, status=200):
     page = build_status_page(case)
-    return _private(
-        render(request, "status/page.html", {"page": page, "form": form}, status=status)
-    )
+    if form is None and case.is_open:
+        form = StatusUploadForm(room=MAX_FILES_PER_CASE - case.documents.count())
+    if message_form is None and case.is_open:
+        message_form = PatientMessageForm()
+    context = {"page": page, "form": form, "message_form": message_form, "token": token}
+    return _private(render(request, "status/page.html", context, status=status))
+
+
+def _link_not_working(request):
+    """A message sent with a link that does not work (unknown, or revoked since the page was
+    opened): say so, and that nothing was sent. The same words for both, so the page gives no
+    hint that a token ever existed."""
+    hit_limit(request, "status-token", settings.TOKEN_GUESS_RATE)
+    return _private(render(request, "status/link_not_working.html", status=404))
+
+
+@require_POST
+def send_message(request, token):
+    """A message to the coordinator from the status page (screening/patient/messages.py)."""
+    if at_limit(request, "status-token", settings.TOKEN_GUESS_RATE):
+        return _paused_for_guesses(request)
+    case = find_case_by_status_token(token)
+    if case is None:
+        return _link_not_working(request)
+    activate_language(request, case.interface_language)
+    attachment = request.FILES.getlist("attachment")
+    if attachment and not uploads_allowed(request, attachment):
+        return _paused_uploads(request)
+    form = PatientMessageForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            send_patient_message(
+                case,
+                form.cleaned_data["body"],
+                key=form.cleaned_data["key"],
+                upload=form.checked_upload,
+            )
+        except UploadRejected as error:
+            form.add_error("attachment", error.message)
+        except MessageRefused as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Your message was sent. We will email you when your coordinator answers."),
+            )
+            return _private(HttpResponseRedirect(reverse("status", args=[token]) + "#messages"))
+    status = 409 if not case.is_open else 400
+    return _render_page(request, case, token, message_form=form, status=status)

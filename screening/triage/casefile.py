@@ -223,6 +223,7 @@ def build_case_file(case: Case) -> dict:
         for group in proposals_by_document(case)
     }
     return {
+        "case": case,
         "notice": MEDICAL_ADVICE_NOTICE,
         "header": case_header(case),
         "profile_rows": describe_profile(case.profile),

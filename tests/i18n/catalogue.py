@@ -35,6 +35,7 @@ PATIENT_TEMPLATES = (
     "templates/emails/resume_link/*",
     "templates/emails/records_request/*",
     "templates/emails/case_updated/*",
+    "templates/emails/message_waiting/*",
 )
 PATIENT_PYTHON = (
     "screening/intake/consent.py",

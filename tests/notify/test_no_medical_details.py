@@ -151,6 +151,7 @@ KNOWN = {
     },
     "case_updated": lambda case: {**_patient_link(case), "reason": "amended"},
     "records_request": _records_request,
+    "message_waiting": _patient_link,
     "resume_link": lambda case: {
         "resume_url": "https://nav.example.org/intake/resume/t0k3n/",
         "expires_at": timezone.now(),
@@ -167,6 +168,11 @@ KNOWN = {
     },
     # Each morning to each coordinator and lead: references, first names and links.
     "daily_digest": _daily_digest,
+    "message_received": lambda case: {
+        "recipient": case.assigned_to,
+        "case_url": case_admin_url(case) + "#messages",
+        "with_document": True,
+    },
     # To the leads about product labels, not about a person: brand names are its subject.
     "label_changed": _label_changes,
 }
