@@ -12,6 +12,7 @@ urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
     path("status/<str:token>/", status_views.status_page, name="status"),
     path("status/<str:token>/messages/", status_views.send_message, name="status_message"),
+    path("status/<str:token>/answers/", intake_views.printed_answers, name="status_answers"),
     path("intake/submitted/", intake_views.intake_submitted, name="intake_submitted"),
     path("intake/save/", intake_views.intake_save, name="intake_save"),
     path("intake/save/sent/", intake_views.intake_saved, name="intake_saved"),

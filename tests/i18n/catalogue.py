@@ -41,6 +41,8 @@ PATIENT_PYTHON = (
     "screening/intake/consent.py",
     "screening/intake/forms/*.py",
     "screening/intake/views/*.py",
+    "screening/intake/printable.py",
+    "screening/views.py",
     "screening/patient/*.py",
     "screening/documents/uploads.py",
     "screening/core/throttle.py",

@@ -1,7 +1,8 @@
 """Walking every patient-facing page in Chromium, in one language: the home page, each intake
 step (and the first step's errors), the review, saving and resuming, the confirmation, the
-status page, and the 404 and 429 pages. Each page is handed to `visit(name, page)` as it
-stands, so one walk serves the accessibility check and the screenshots."""
+status page, the printable answers, and the 404 and 429 pages. Each page is handed to
+`visit(name, page)` as it stands, so one walk serves the accessibility check and the
+screenshots."""
 
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ PATIENT_PAGES = (
     "resume link that does not work",
     "confirmation",
     "status page",
+    "printable answers",
     "page not found",
     "too many requests",
 )
@@ -111,6 +113,8 @@ def walk_patient_pages(page, base_url: str, language: str, visit, *, email="ana@
     visit("confirmation", page)
     page.click("#status-link")
     visit("status page", page)
+    page.click("#printable-answers")
+    visit("printable answers", page)
 
     page.goto(f"{base_url}/nowhere/")
     visit("page not found", page)

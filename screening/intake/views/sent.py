@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.shortcuts import redirect, render
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
@@ -59,12 +60,24 @@ def forget_sent(request) -> None:
     request.session.pop(CONFIRMATION_SESSION_KEY, None)
 
 
+def _answers_link(status_path: str | None) -> str | None:
+    """The printable answers page, under the status link this browser was shown."""
+    try:
+        match = resolve(status_path) if status_path else None
+    except Resolver404:
+        match = None
+    if match is None or match.url_name != "status":
+        return None
+    return reverse("status_answers", args=[match.kwargs["token"]])
+
+
 @never_cache
 def intake_submitted(request):
     sent = sent_form(request)
     if sent is None:
         return redirect("intake")
     status_url = request.build_absolute_uri(sent.status_path) if sent.status_path else None
+    answers_url = _answers_link(sent.status_path)
     reference = format_html('<strong id="case-reference">{}</strong>', sent.reference)
     return render(
         request,
@@ -74,5 +87,6 @@ def intake_submitted(request):
             "reference_html": reference,
             "sent_at": sent.sent_at,
             "status_url": status_url,
+            "answers_url": answers_url,
         },
     )
