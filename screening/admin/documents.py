@@ -15,6 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from screening.admin.access_log import record_list_page
 from screening.admin.read_only import ReadOnlyAdmin
 from screening.models import AccessRecord, Document, ScanStatus
 from screening.triage import access
@@ -87,6 +88,13 @@ class DocumentAdmin(ReadOnlyAdmin):
     def has_module_permission(self, request):
         return access.is_staff_member(request.user) and request.user.has_perm(
             "screening.view_document"
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # File names often carry the person's name: the list is in the access log.
+        response = super().changelist_view(request, extra_context)
+        return record_list_page(
+            request, response, AccessRecord.Action.LIST_DOCUMENTS, lambda row: row.case_id
         )
 
     def has_view_permission(self, request, obj=None):

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from screening.admin.access_log import record_list_page
 from screening.admin.filters import (
     ALL,
     DISEASE_SHORT,
@@ -31,7 +32,7 @@ from screening.admin.filters import (
 )
 from screening.admin.forms import AssignForm, MoveForm
 from screening.core.workflow import InvalidMove
-from screening.models import Case, CaseStatus, Priority
+from screening.models import AccessRecord, Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.rules.vocabulary import DIAGNOSES
 from screening.triage import access
@@ -244,7 +245,9 @@ class CaseQueueMixin:
             "can_view_dashboard": request.user.has_perm("screening.view_dashboard"),
             "is_nav_sidebar_enabled": False,  # the queue needs the whole width
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        # The queue shows names: who listed which page is in the access log.
+        return record_list_page(request, response, AccessRecord.Action.LIST_CASES)
 
     def action_checkbox(self, obj):
         # Django's own markup, without rendering a widget template for each of 100 rows

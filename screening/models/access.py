@@ -1,4 +1,5 @@
-"""Who read what: one row per case view and per document download (history covers changes)."""
+"""Who read what: one row per case view, per document download and per page of a list that
+shows patients' names (history covers changes)."""
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,8 @@ class AccessRecord(models.Model):
         API_READ = "api_read", "Read through the API"
         READ_MESSAGES = "read_messages", "Read the patient's messages"
         ANSWER_MESSAGE = "answer_message", "Wrote to the patient"
+        LIST_CASES = "list_cases", "Listed cases"
+        LIST_DOCUMENTS = "list_documents", "Listed documents"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
     action = models.CharField(max_length=20, choices=Action.choices)
@@ -21,6 +24,11 @@ class AccessRecord(models.Model):
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # A list page (the case queue, the documents list): which page, with which search, filters
+    # and page number, and the ids of the cases whose names it showed.
+    page = models.CharField(max_length=200, blank=True)
+    query = models.CharField(max_length=1000, blank=True)
+    shown = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at"]

@@ -9,10 +9,14 @@ admin, the download view and the services ask the same questions:
 - a lead (`change_any_case`) sees and changes every case, reassigns, and reads the access log
   and the history.
 
-Every view of a case and every document download writes exactly one AccessRecord.
+Every view of a case and every document download writes exactly one AccessRecord, and so
+does every page of a list that shows patients' names (the case queue, the documents list): who
+listed which page, with which search and filters, and which cases it showed.
 """
 
 from __future__ import annotations
+
+from urllib.parse import unquote_plus
 
 from django.db.models import Q, QuerySet
 
@@ -88,6 +92,18 @@ def record_access(
         case = document.case
     return AccessRecord.objects.create(
         **_access_fields(user, action, case, document, request, api_key)
+    )
+
+
+def record_listing(request, action: str, case_ids) -> AccessRecord:
+    """One access-log row for a page of a list that showed patients' names: who, from where,
+    which list (`page`), which search, filters and page number (`query`), which cases."""
+    fields = _access_fields(request.user, action, None, None, request, None)
+    return AccessRecord.objects.create(
+        **fields,
+        page=request.path[:200],
+        query=unquote_plus(request.META.get("QUERY_STRING", ""))[:1000],
+        shown=list(dict.fromkeys(pk for pk in case_ids if pk is not None)),
     )
 
 

@@ -174,7 +174,10 @@ def test_the_queue_and_the_actions_are_not_case_views(client, coordinator, own_c
     staff_login(client, coordinator)
     client.get(reverse("admin:screening_case_changelist"))
     client.post(reverse("admin:screening_case_note", args=[own_case.pk]), {"text": "ok"})
-    assert not AccessRecord.objects.exists()
+    # The queue is a listing (tests/admin/test_list_access_records.py), not a case view.
+    [listing] = AccessRecord.objects.all()
+    assert (listing.action, listing.case) == (AccessRecord.Action.LIST_CASES, None)
+    assert listing.shown == [own_case.pk]
 
 
 def test_leads_read_the_access_log_and_the_history_view_is_logged_too(
