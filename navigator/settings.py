@@ -363,8 +363,9 @@ EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Navigator <navigator@localhost>")
 SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
-# Absolute links in emails (status pages, resume links, case links for coordinators).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")  # links in emails
+# Summaries to anyone but the patient: a 7-day download link, not the PDF (screening/summaries/).
+SUMMARY_LINK_FOR_OTHERS = env.bool("SUMMARY_LINK_FOR_OTHERS", default=True)
 
 # --- Auth, i18n, security ---------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -22,8 +22,10 @@ from django.views.decorators.http import require_POST
 
 from screening.admin.forms import AssignForm, DuplicateForm, MoveForm, NoteForm, RecordsRequestForm
 from screening.admin.messages import AnswerForm, answer
+from screening.admin.summary_forms import ContactsForm
 from screening.core.workflow import InvalidMove
 from screening.models import Case, CaseStatus
+from screening.summaries.contacts import update_contacts
 from screening.triage import access
 from screening.triage import actions as triage
 
@@ -112,6 +114,13 @@ def _add_note(request, case, data):
     return _("Note added."), messages.SUCCESS
 
 
+def _edit_contacts(request, case, data):
+    changed = update_contacts(case, data, by=request.user)
+    if not changed:
+        return _("The contacts were already as given; nothing changed."), messages.INFO
+    return _("Contacts saved."), messages.SUCCESS
+
+
 CASE_ACTIONS: dict[str, CaseAction] = {
     # Taking a case needs no form; assigning it to someone else is for leads, with a form.
     "assign": CaseAction(
@@ -134,6 +143,9 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     "note": CaseAction(_may_change, lambda request, case: NoteForm(request.POST), _add_note),
     # A message to the patient (screening/admin/messages.py), for whoever may change the case.
     "answer": CaseAction(_may_change, lambda request, case: AnswerForm(request.POST), answer),
+    "contacts": CaseAction(
+        _may_change, lambda request, case: ContactsForm(request.POST), _edit_contacts
+    ),
 }
 
 

@@ -31,17 +31,18 @@ from screening.admin.forms import (
     RecordsRequestForm,
 )
 from screening.admin.queue import CaseQueueMixin, describe_delay, is_overdue
+from screening.admin.summaries import CaseSummaryMixin
 from screening.core.workflow import ALLOWED_MOVES
 from screening.models import AccessRecord, Case, CaseStatus
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.triage import access
 from screening.triage import actions as triage
 
+# The referring physician and the center's contact (names, addresses, roles) are edited in
+# the case file's Contacts section (screening/admin/summaries.py), where a summary can be sent.
 COORDINATION_FIELDS = (
-    "referring_physician",
     "referring_hospital",
     "treating_center_contacts",
-    "target_center",
     "travel_needs",
     "admission_needs",
     "interpreter_needed",
@@ -53,7 +54,7 @@ EDITABLE_FIELDS = ("priority", "priority_reason", "due_at", "phone", *COORDINATI
 
 
 @admin.register(Case)
-class CaseAdmin(CaseQueueMixin, CaseActionsMixin, SimpleHistoryAdmin):
+class CaseAdmin(CaseQueueMixin, CaseActionsMixin, CaseSummaryMixin, SimpleHistoryAdmin):
     fieldsets = (
         (
             gettext_lazy("Case"),
@@ -264,7 +265,13 @@ class CaseAdmin(CaseQueueMixin, CaseActionsMixin, SimpleHistoryAdmin):
                 name="screening_case_withdraw_amendment",
             ),
         ]
-        return [dashboard, *self.case_action_urls(), *amendments, *super().get_urls()]
+        return [
+            dashboard,
+            *self.case_action_urls(),
+            *self.summary_urls(),
+            *amendments,
+            *super().get_urls(),
+        ]
 
     def dashboard_view(self, request):
         from screening.admin.dashboard import render_dashboard

@@ -36,6 +36,13 @@ from screening.models.rescreen_jobs import (
     RescreenJobState,
 )
 from screening.models.runs import ProductVerdict, ScreeningRun
+from screening.models.summaries import (
+    CaseSummary,
+    SummaryAccess,
+    SummaryAudience,
+    SummaryDelivery,
+    SummaryRecipient,
+)
 from screening.models.timeline import CaseEvent, EventKind
 from screening.models.trials import Trial, TrialMatch, TrialSite
 
@@ -48,6 +55,7 @@ __all__ = [
     "Case",
     "CaseEvent",
     "CaseStatus",
+    "CaseSummary",
     "ContactMethod",
     "CoordinatorProfile",
     "Document",
@@ -80,6 +88,10 @@ __all__ = [
     "ScreeningRun",
     "StatusToken",
     "SubmitterRole",
+    "SummaryAccess",
+    "SummaryAudience",
+    "SummaryDelivery",
+    "SummaryRecipient",
     "TextStatus",
     "Trial",
     "TrialMatch",

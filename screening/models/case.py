@@ -148,6 +148,13 @@ class Case(models.Model):
     referring_hospital = models.CharField(max_length=200, blank=True)
     treating_center_contacts = models.TextField(blank=True)
     target_center = models.CharField(max_length=200, blank=True)
+    # The two contacts a summary can be emailed to (screening/summaries/contacts.py): the
+    # referring physician (name above) and a contact at the treating or target center.
+    referring_physician_email = models.EmailField(blank=True)
+    referring_physician_role = models.CharField(max_length=100, blank=True)
+    center_contact_name = models.CharField(max_length=200, blank=True)
+    center_contact_email = models.EmailField(blank=True)
+    center_contact_role = models.CharField(max_length=100, blank=True)
     travel_needs = models.TextField(blank=True)
     admission_needs = models.TextField(blank=True)
     interpreter_needed = models.BooleanField(default=False)

@@ -38,6 +38,9 @@ timeline's actor). `assignee=user` marks an email meant for the case's assignee:
 cancelled if the case is reassigned before it leaves. `claimed=True` is for a worker that
 sends the email itself right after its own commit (the pipeline's coordinator notice): the row
 is created claimed and the caller passes it to `delivery.send_claimed_email`.
+`rendered=(subject, text, html)` stores a message the caller rendered itself and showed to the
+person sending it (a previewed case summary, screening/summaries/), so what leaves is what was
+previewed; `secrets` then lists the secret values themselves (the context is not used).
 """
 
 from __future__ import annotations
@@ -88,16 +91,22 @@ def _outbox_row(
     assignee=None,
     sent_by=None,
     patient_visible: bool = False,
+    rendered: tuple[str, str, str] | None = None,
 ) -> Notification:
-    """The outbox row of one email, rendered in its language (unsaved)."""
+    """The outbox row of one email, rendered in its language (unsaved); `rendered` is a
+    (subject, text, html) the caller already rendered and showed someone (a previewed case
+    summary), stored as it is."""
     recipients = [to] if isinstance(to, str) else list(dict.fromkeys(to))
     if not recipients or not all(recipients):
         raise ValueError(f"The {template} email needs at least one recipient address.")
     # One of the languages we offer (a code we do not is English): README "Languages".
     language = offered_language(language or translation.get_language())
     context = {"case": case, **(context or {})}
-    with translation.override(language):
-        subject, text, html = render_email(template, context)
+    if rendered is not None:
+        subject, text, html = rendered
+    else:
+        with translation.override(language):
+            subject, text, html = render_email(template, context)
     return Notification(
         key=key or f"{template}:{uuid.uuid4().hex}",
         case=case,
@@ -110,7 +119,11 @@ def _outbox_row(
         subject=subject,
         body_text=text,
         body_html=html,
-        secrets=[str(context[name]) for name in secrets if context.get(name)],
+        secrets=(
+            [str(value) for value in secrets if value]
+            if rendered is not None
+            else [str(context[name]) for name in secrets if context.get(name)]
+        ),
         message_id=new_message_id(),
         patient_visible=patient_visible,
     )
@@ -136,9 +149,9 @@ def queue_email(
 ) -> Notification:
     """Render an email and put it on the outbox; it is delivered after the commit.
 
-    `fields`: case, draft, language, context, secrets, key, assignee, sent_by and
-    patient_visible, as described in the module docstring (`patient_visible` shows the "sent"
-    event on the patient's status page too). Returns the outbox row.
+    `fields`: case, draft, language, context, secrets, key, assignee, sent_by,
+    patient_visible and rendered, as described in the module docstring (`patient_visible`
+    shows the "sent" event on the patient's status page too). Returns the outbox row.
     """
     row = _outbox_row(template, to, **fields)
     if claimed:

@@ -150,10 +150,8 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
         "due_at_0": "",
         "due_at_1": "",
         "phone": "+1 555 0100",
-        "referring_physician": "Dr Aurelia Voss",
-        "referring_hospital": "",
+        "referring_hospital": "Northshore General Hospital",
         "treating_center_contacts": "",
-        "target_center": "Northshore Cell Therapy Unit",
         "travel_needs": "",
         "admission_needs": "",
         "interpreter_language": "",
@@ -163,10 +161,10 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
     assert response.status_code == 302, response.content
 
     own_case.refresh_from_db()
-    assert own_case.target_center == "Northshore Cell Therapy Unit"
+    assert own_case.referring_hospital == "Northshore General Hospital"
     latest = own_case.history.first()
     assert latest.history_user == coordinator
-    assert "target_center" in latest.history_change_reason
+    assert "referring_hospital" in latest.history_change_reason
     # Status and assignment are not form fields: only the actions change them.
     assert own_case.status == CaseStatus.IN_REVIEW
     assert own_case.assigned_to == coordinator
@@ -174,7 +172,7 @@ def test_the_owner_can_edit_coordination_details_and_the_history_keeps_who(
     staff_login(client, lead)
     history = client.get(reverse("admin:screening_case_history", args=[own_case.pk]))
     assert history.status_code == 200
-    assert "target_center" in history.text
+    assert "referring_hospital" in history.text
 
 
 def test_the_history_pages_carry_the_notice_and_are_logged(client, lead, own_case):

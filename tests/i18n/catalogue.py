@@ -36,6 +36,9 @@ PATIENT_TEMPLATES = (
     "templates/emails/records_request/*",
     "templates/emails/case_updated/*",
     "templates/emails/message_waiting/*",
+    "templates/emails/case_summary/*",
+    "templates/emails/case_summary_link/*",
+    "templates/summaries/*",
 )
 PATIENT_PYTHON = (
     "screening/intake/consent.py",
@@ -50,6 +53,8 @@ PATIENT_PYTHON = (
     "screening/models/documents.py",
     "screening/models/case.py",
     "screening/notify/emails.py",
+    "screening/summaries/content.py",
+    "screening/summaries/views.py",
 )
 
 # Django's keywords (django/core/management/commands/makemessages.py) besides xgettext's own

@@ -18,12 +18,13 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from screening.models import Case, LabelChange, RecordsRequest
-from screening.notify.emails import case_admin_url, render_email
+from screening.notify.emails import NOTICE, case_admin_url, render_email
 from screening.patient.fact_words import FACTS
 from screening.patient.records import EMAIL_DOCUMENT_TYPES, requested_document_types
 from screening.rules.data.products import PRODUCTS
 from screening.rules.facts import DOCUMENTS
 from screening.rules.vocabulary import BIOMARKERS, DIAGNOSES, PRIOR_THERAPIES
+from screening.summaries.content import summary_context
 from screening.triage.actions import request_records
 from screening.triage.digest import build_digests, digest_context
 from tests.admin.conftest import screened_case
@@ -142,6 +143,22 @@ def _daily_digest(case):
     return digest_context(digest)
 
 
+def _summary(delivery):
+    """A case summary as screening/summaries/render.py builds its email (clinical wording)."""
+
+    def context(case):
+        return {
+            **summary_context(case, "physician"),
+            "recipient_name": "Dr Aurelia Voss",
+            "cover_note": "As agreed on the phone.",
+            "sender_name": "Ines Holloway",
+            "download_url": "https://nav.example.org/summary/t0k3n/",
+            "link_days": 7,
+        }
+
+    return context
+
+
 KNOWN = {
     # Patient-facing: a link to the status page, never what is on it.
     "intake_confirmation": lambda case: {
@@ -175,8 +192,14 @@ KNOWN = {
     },
     # To the leads about product labels, not about a person: brand names are its subject.
     "label_changed": _label_changes,
+    # A case summary to a physician, a center or another address: only the download link.
+    "case_summary_link": _summary("link"),
+    # The case summary itself, which staff send on purpose (to the patient's own address, or
+    # with SUMMARY_LINK_FOR_OTHERS off): it is the medical detail, and says it is not advice.
+    "case_summary": _summary("attached"),
 }
 ALLOWED = {"label_changed": brand_names()}
+MEDICAL_ON_PURPOSE = {"case_summary"}
 
 
 def email_templates() -> list[str]:
@@ -202,6 +225,13 @@ def test_no_email_names_a_diagnosis_biomarker_drug_or_fact(template, language):
         subject, text, html = render_email(template, context)
     terms = medical_terms(language) | medical_terms("en")
     terms -= ALLOWED.get(template, set())
+    if template in MEDICAL_ON_PURPOSE:
+        # The opposite holds: the body names the products, the subject nothing, both parts
+        # carry the notice that this is not medical advice.
+        assert found(terms, subject) == [], f"{template} ({language}) subject"
+        for content in (text, html):
+            assert "Kymriah" in content and str(NOTICE) in html.replace("&#x27;", "'")
+        return
     for part, content in (("subject", subject), ("text", text), ("html", html)):
         assert found(terms, content) == [], f"{template} ({language}) {part}"
 
