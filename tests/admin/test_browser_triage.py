@@ -72,13 +72,15 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     page.get_by_label("Code").fill(current_code(authenticator))
     page.get_by_role("button", name="Verify").click()
     page.get_by_role("link", name="Case queue").click()
-    assert "Not medical advice" in page.locator("#medical-notice").inner_text()
+    expect(page.locator("#medical-notice")).to_contain_text(
+        "Not medical advice", use_inner_text=True
+    )
 
     # Filter to overdue: only the overdue case stays, marked as such.
     page.locator("#changelist-filter").get_by_role("link", name="Overdue", exact=True).click()
     page.wait_for_url("**overdue=yes**")
     rows = page.locator("#result_list tbody tr")
-    assert rows.count() == 1
+    expect(rows).to_have_count(1)
     assert overdue.reference in rows.first.inner_text()
     assert "Overdue by 6 h" in rows.first.inner_text()
     assert on_time.reference not in page.locator("#result_list").inner_text()
@@ -87,17 +89,23 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     # Open the case and read the screening table.
     page.get_by_role("link", name=overdue.reference).click()
     page.wait_for_url(f"**/admin/screening/case/{overdue.pk}/change/**")
-    assert "Overdue by" in page.locator("header.nav-case-header").inner_text()
+    expect(page.locator("header.nav-case-header")).to_contain_text(
+        "Overdue by", use_inner_text=True
+    )
     besponsa = page.locator("details.nav-product", has_text="Besponsa")
-    assert "Needs review" in besponsa.locator("summary").inner_text()
+    expect(besponsa.locator("summary")).to_contain_text("Needs review", use_inner_text=True)
     besponsa.locator("summary").click()  # criterion by criterion, folded under the verdicts
     table = besponsa.locator("table.screening-table", has_text="BES-ALL")
     cd22 = table.locator("tr", has_text="CD22 expression")
-    assert "Unknown" in cd22.inner_text()
+    expect(cd22).to_contain_text("Unknown", use_inner_text=True)
     assert "CD22-positive" in cd22.inner_text()  # the label's own wording
-    assert "BESPONSA (inotuzumab ozogamicin) US Prescribing Information" in table.inner_text()
-    assert "flow cytometry report" in page.locator("#missing-title + table").inner_text()
-    assert page.locator("#medical-notice").is_visible()
+    expect(table).to_contain_text(
+        "BESPONSA (inotuzumab ozogamicin) US Prescribing Information", use_inner_text=True
+    )
+    expect(page.locator("#missing-title + table")).to_contain_text(
+        "flow cytometry report", use_inner_text=True
+    )
+    expect(page.locator("#medical-notice")).to_be_visible()
     save_screenshot(page, "admin-case-screening")
 
     # Download the document: an attachment with the stored bytes.
@@ -118,8 +126,12 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
     form.get_by_label("Message to the patient (optional)").fill("Photos of the pages are fine.")
     form.get_by_role("button", name="Email the patient").click()
     page.wait_for_load_state()
-    assert "Records requested from" in page.locator("ul.messagelist").inner_text()
-    assert "Records requested" in page.locator("header.nav-case-header").inner_text()
+    expect(page.locator("ul.messagelist")).to_contain_text(
+        "Records requested from", use_inner_text=True
+    )
+    expect(page.locator("header.nav-case-header")).to_contain_text(
+        "Records requested", use_inner_text=True
+    )
     save_screenshot(page, "admin-case-records-requested")
     deliver_outbox()  # what the worker does after the commit
     email = next(m for m in mail.outbox if overdue.email in m.to)
@@ -141,14 +153,16 @@ def test_a_coordinator_works_an_overdue_case_from_queue_to_referral(
 
     # Back on the case: the report is there; move the case to referred.
     page.reload()
-    assert "flow-cytometry.pdf" in page.locator("#documents").inner_text()
+    expect(page.locator("#documents")).to_contain_text("flow-cytometry.pdf", use_inner_text=True)
     move = page.locator("#move-form")
     move.get_by_label("New status").select_option("referred")
     move.get_by_label("Reason").fill("CD22 confirmed; referral to the cell therapy unit agreed")
     move.get_by_role("button", name="Change status").click()
     page.wait_for_load_state()
-    assert "moved to “Referred”" in page.locator("ul.messagelist").inner_text()
-    assert "Referred" in page.locator("header.nav-case-header").inner_text()
+    expect(page.locator("ul.messagelist")).to_contain_text(
+        "moved to “Referred”", use_inner_text=True
+    )
+    expect(page.locator("header.nav-case-header")).to_contain_text("Referred", use_inner_text=True)
     timeline = page.locator("#timeline").inner_text()
     assert "Records received" in timeline and "Status changed" in timeline
     save_screenshot(page, "admin-case-referred")
@@ -176,7 +190,7 @@ def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
     page.get_by_role("button", name="Log in").click()
     # The demo lead's first sign-in enrols an authenticator app from the QR code.
     page.wait_for_url("**/admin/second-factor/enrol/**")
-    assert page.locator(".nav-qr svg").is_visible()
+    expect(page.locator(".nav-qr svg")).to_be_visible()
     save_screenshot(page, "admin-second-factor-enrol")
     pending = TOTPDevice.objects.get(user=lead, confirmed=False)
     assert page.locator("#totp-secret").inner_text().replace(" ", "") == b32encode(
@@ -199,5 +213,5 @@ def test_a_lead_reads_the_dashboard_on_the_demo_data(live_server, new_page):
         int(page.locator("#open-total").inner_text())
         == Case.objects.exclude(status=CaseStatus.CLOSED).count()
     )
-    assert page.locator("#medical-notice").is_visible()
+    expect(page.locator("#medical-notice")).to_be_visible()
     save_screenshot(page, "admin-dashboard")

@@ -5,6 +5,7 @@ without one CSP violation."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
 
@@ -37,9 +38,11 @@ def test_the_docs_page_renders_the_schema_with_local_files_under_the_sites_csp(
     assert "unsafe-inline" not in policy
     title = page.locator(".swagger-ui .info .title")
     title.wait_for(timeout=20_000)
-    assert "Navigator API" in title.inner_text()
+    expect(title).to_contain_text("Navigator API", use_inner_text=True)
     page.locator(".opblock").first.wait_for(timeout=20_000)
     assert page.locator(".opblock").count() >= 8
-    assert "never gives medical advice" in page.locator(".nav-api-notice").inner_text()
+    expect(page.locator(".nav-api-notice")).to_contain_text(
+        "never gives medical advice", use_inner_text=True
+    )
     assert elsewhere == [] and violations == []
     save_screenshot(page, "api-docs")

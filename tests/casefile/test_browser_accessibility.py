@@ -5,6 +5,7 @@ where they may not go."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.models import CaseStatus
@@ -66,5 +67,5 @@ def test_a_coordinator_kept_from_the_dashboard_gets_a_proper_page(
     response = page.goto(live_server.url + "/admin/screening/case/dashboard/")
     assert response.status == 403
     assert "You cannot open this page" in page.content()
-    assert page.get_by_role("link", name="the case queue").count() == 1
+    expect(page.get_by_role("link", name="the case queue")).to_have_count(1)
     assert axe_violations(page) == []

@@ -4,6 +4,7 @@ between, the queue showing the patient's name without a sideways scroll."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.models import CaseStatus
@@ -58,7 +59,7 @@ def test_the_first_screen_shows_who_the_case_is_about_and_every_verdict(
 
     for title in ("Screening", "Intake answers", "Facts", "Documents", "Requests and messages"):
         page.locator("nav.nav-jump").get_by_role("link", name=title, exact=True).click()
-        assert page.get_by_role("heading", name=title, exact=True, level=2).is_visible()
+        expect(page.get_by_role("heading", name=title, exact=True, level=2)).to_be_visible()
     assert axe_violations(page) == []
 
 
@@ -69,7 +70,7 @@ def test_the_intake_answers_and_the_treatment_lines_table_are_shown(
     page = signed_in_context(new_page, live_server, coordinator)
     page.goto(f"{live_server.url}/admin/screening/case/{myeloma.pk}/change/#answers")
     lines = page.locator("table.nav-lines tbody tr")
-    assert lines.count() == 3
+    expect(lines).to_have_count(3)
     assert "Pomalyst and dexamethasone" in lines.nth(2).inner_text()
     assert "not recognised" in lines.nth(2).inner_text()
     assert (

@@ -1,6 +1,7 @@
 """The landing page in a real browser: Debian's chromium driven by Playwright."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser import save_screenshot
 
@@ -15,8 +16,8 @@ def test_it_shows_the_heading_and_the_not_medical_advice_notice(live_server, bro
     assert response.status == 200
     assert page.locator("h1").inner_text() == "Navigator"
     notice = page.get_by_role("note")
-    assert "Not medical advice" in notice.inner_text()
-    assert notice.is_visible()
+    expect(notice).to_contain_text("Not medical advice", use_inner_text=True)
+    expect(notice).to_be_visible()
     # Bootstrap is served locally and applied: the notice has the alert's background colour.
     background = notice.evaluate("el => getComputedStyle(el).backgroundColor")
     assert background not in ("", "rgba(0, 0, 0, 0)", "transparent")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from screening.models import Case, IntakeDraft
 from tests.browser import DESKTOP, PHONE, save_screenshot
@@ -119,7 +120,7 @@ def test_the_questions_follow_the_answers_on_the_same_page_with_javascript(
     assert not visible(page, "#id_status-mrd_0")
     assert not visible(page, "#id_status-in_consolidation_phase_0")
     page.click("#next")
-    assert "Step 4 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 4 of 7", use_inner_text=True)
     kept = IntakeDraft.objects.get().data["step_data"]["status"]
     assert kept["status-status"] == ["refractory"]
     assert not any(key.startswith(("status-mrd", "status-in_consolidation")) for key in kept)
@@ -153,7 +154,7 @@ def test_without_javascript_the_step_comes_back_once_for_the_new_questions(
     page.check("input[name='status-in_consolidation_phase'][value='no']")
     save_screenshot(page, f"follow-ups-{name}-nojs-status")
     page.click("#next")
-    assert "Step 4 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 4 of 7", use_inner_text=True)
     kept = IntakeDraft.objects.get().data["step_data"]["status"]
     assert kept["status-mrd"] == ["not_tested"]
 
@@ -185,11 +186,11 @@ def test_back_after_sending_shows_what_was_sent_and_never_an_empty_review(
 
     # A step opened afterwards says the same, and sending again makes nothing new.
     page.goto(f"{live_server.url}/intake/health/")
-    assert "Your answers were sent on" in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text("Your answers were sent on", use_inner_text=True)
     assert Case.objects.count() == 1
 
     page.click("#new-form")
-    assert "Step 1 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 1 of 7", use_inner_text=True)
 
 
 @VIEWPORTS
@@ -208,8 +209,8 @@ def test_remove_this_treatment_removes_it_at_once(live_server, new_page, viewpor
     assert page.locator("#id_treatment-lines-1-name").input_value() == "R-ICE"
     page.click("#remove-line-0")
     assert page.locator("#id_treatment-lines-0-name").input_value() == "R-ICE"
-    assert page.locator("#id_treatment-lines-1-name").count() == 0
-    assert "Removed treatment 1." in page.locator("#notices").inner_text()
+    expect(page.locator("#id_treatment-lines-1-name")).to_have_count(0)
+    expect(page.locator("#notices")).to_contain_text("Removed treatment 1.", use_inner_text=True)
 
 
 def test_the_not_medical_advice_notice_is_compact_on_a_phone_and_still_says_what_matters(
@@ -227,4 +228,6 @@ def test_the_not_medical_advice_notice_is_compact_on_a_phone_and_still_says_what
 
     desktop = new_page(viewport=DESKTOP)
     desktop.goto(f"{live_server.url}/intake/")
-    assert "It does not diagnose, recommend treatment" in desktop.get_by_role("note").inner_text()
+    expect(desktop.get_by_role("note")).to_contain_text(
+        "It does not diagnose, recommend treatment", use_inner_text=True
+    )

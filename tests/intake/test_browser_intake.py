@@ -8,6 +8,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core import mail
+from playwright.sync_api import expect
 
 from screening.models import Case
 from tests.browser import DESKTOP, PHONE, save_screenshot
@@ -47,14 +48,14 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     name = "desktop" if viewport is DESKTOP else "phone"
     page = new_page(viewport=viewport)
     page.goto(f"{live_server.url}/intake/")
-    assert "Step 1 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 1 of 7", use_inner_text=True)
     assert no_sideways_scroll(page)
 
     # Step 1, with a mistake that the error summary points to, then fixed.
     fill_about(page, email="ana.lopez@example")
     page.click("#next")
     summary = page.locator("#error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     # Focus is on the summary (no JavaScript needed), so a screen reader starts there.
     assert page.evaluate("document.activeElement.id") == "error-summary"
     assert page.title().startswith("Error:")
@@ -68,7 +69,7 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     page.click("#next")
 
     # Step 2: the disease's test questions appear as soon as it is chosen (one Next).
-    assert "Step 2 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 2 of 7", use_inner_text=True)
     page.select_option("#id_diagnosis-disease", "dlbcl")
     page.fill("#id_diagnosis-diagnosed_on", "2024-01")
     page.check("#id_diagnosis-marker_cd19_positive_0")
@@ -77,7 +78,7 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
 
     # Step 3: the large B-cell lymphoma question appears once the status calls for it.
     candidacy = page.locator("#div_id_status-transplant_eligible")
-    assert not candidacy.is_visible()
+    expect(candidacy).to_be_hidden()
     page.check("input[name='status-status'][value='refractory']")
     assert candidacy.is_visible() and "transplant" in candidacy.inner_text()
     page.check("input[name='status-transplant_eligible'][value='yes']")
@@ -89,14 +90,14 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     page.fill("#id_treatment-lines-0-start", "2024-02")
     page.fill("#id_treatment-lines-0-end", "2024-06")
     page.click("#add-line")
-    assert page.locator("#treatment-lines-1-box").is_visible()
+    expect(page.locator("#treatment-lines-1-box")).to_be_visible()
     assert page.locator("#id_treatment-lines-0-name").input_value() == "R-CHOP"
     page.fill("#id_treatment-lines-1-name", "R-ICE")
     page.fill("#id_treatment-lines-1-start", "2024-08")
     save_screenshot(page, f"intake-{name}-4-treatment")
     with page.expect_navigation():
         page.locator("#id_treatment-lines-1-name").press("Enter")
-    assert "Step 5 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 5 of 7", use_inner_text=True)
 
     # Step 5 by keyboard only: Space picks a choice, Tab moves on, Enter on "Next" sends.
     page.locator("input[name='health-ecog'][value='1']").focus()
@@ -110,21 +111,21 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
         page.keyboard.press("Enter")
 
     # Step 6: a real PDF, uploaded and listed.
-    assert "Step 6 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 6 of 7", use_inner_text=True)
     page.check("input[name='documents-category'][value='pathology']")
     page.set_input_files(
         "#id_documents-files",
         files=[{"name": "biopsy.pdf", "mimeType": "application/pdf", "buffer": make_pdf()}],
     )
     page.click("#upload")
-    assert "biopsy.pdf" in page.locator("#uploaded-files").inner_text()
+    expect(page.locator("#uploaded-files")).to_contain_text("biopsy.pdf", use_inner_text=True)
     save_screenshot(page, f"intake-{name}-6-documents")
     page.click("#next")
 
     # Step 7: review; Back keeps everything; change a section and come back here.
-    assert "Step 7 of 7" in page.locator("#progress").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 7 of 7", use_inner_text=True)
     page.click("#back")
-    assert "biopsy.pdf" in page.locator("#uploaded-files").inner_text()
+    expect(page.locator("#uploaded-files")).to_contain_text("biopsy.pdf", use_inner_text=True)
     page.click("#next")
     review = page.locator("main").inner_text()
     assert "R-CHOP" in review and "R-ICE" in review and "biopsy.pdf" in review
@@ -132,13 +133,15 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
     assert page.locator("input[name='health-ecog'][value='1']").is_checked()
     page.check("input[name='health-ecog'][value='2']")
     page.click("#next")
-    assert "Step 7 of 7" in page.locator("#progress").inner_text()
-    assert "up and about more than half" in page.locator("main").inner_text()
+    expect(page.locator("#progress")).to_contain_text("Step 7 of 7", use_inner_text=True)
+    expect(page.locator("main")).to_contain_text("up and about more than half", use_inner_text=True)
     assert no_sideways_scroll(page)
     save_screenshot(page, f"intake-{name}-7-review")
 
     page.click("#submit-case")
-    assert heading(page) == "Thank you: your answers were sent"
+    expect(page.locator("h1")).to_have_text(
+        "Thank you: your answers were sent", use_inner_text=True
+    )
     reference = page.locator("#case-reference").inner_text()
     case = Case.objects.get(reference=reference)
     assert case.document_count == 1 and case.profile["ecog"] == 2
@@ -149,7 +152,7 @@ def test_the_whole_intake_in_chromium(live_server, new_page, viewport):
 
     # The private status page, opened from the confirmation.
     page.click("#status-link")
-    assert reference in page.locator("main").inner_text()
+    expect(page.locator("main")).to_contain_text(reference, use_inner_text=True)
     assert no_sideways_scroll(page)
     save_screenshot(page, f"intake-{name}-9-status")
 
@@ -163,11 +166,11 @@ def test_save_and_resume_through_the_emailed_link_in_chromium(live_server, new_p
     page.fill("#id_diagnosis-subtype_details", "IgG kappa")
     page.click("#save-for-later")
 
-    assert heading(page) == "Save and continue later"
+    expect(page.locator("h1")).to_have_text("Save and continue later", use_inner_text=True)
     assert page.locator("#id_email").input_value() == "ana.lopez@example.org"
     save_screenshot(page, "intake-phone-save-for-later")
     page.click("#send-link")
-    assert heading(page) == "Link sent"
+    expect(page.locator("h1")).to_have_text("Link sent", use_inner_text=True)
 
     deliver_outbox()  # what the worker does after the commit
     [message] = mail.outbox
@@ -177,8 +180,8 @@ def test_save_and_resume_through_the_emailed_link_in_chromium(live_server, new_p
     elsewhere = new_page(viewport=DESKTOP)  # another browser: nothing shared but the link
     elsewhere.goto(link)
     elsewhere.click("#continue")
-    assert "Welcome back" in elsewhere.locator("#notices").inner_text()
-    assert "Step 2 of 7" in elsewhere.locator("#progress").inner_text()
+    expect(elsewhere.locator("#notices")).to_contain_text("Welcome back", use_inner_text=True)
+    expect(elsewhere.locator("#progress")).to_contain_text("Step 2 of 7", use_inner_text=True)
     assert elsewhere.locator("#id_diagnosis-subtype_details").input_value() == "IgG kappa"
     save_screenshot(elsewhere, "intake-desktop-resumed")
 
@@ -186,4 +189,4 @@ def test_save_and_resume_through_the_emailed_link_in_chromium(live_server, new_p
     third = new_page(viewport=PHONE)
     response = third.goto(link)
     assert response.status == 404
-    assert "does not work any more" in third.locator("main").inner_text()
+    expect(third.locator("main")).to_contain_text("does not work any more", use_inner_text=True)

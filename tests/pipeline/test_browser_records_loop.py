@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from django.core import mail
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.models import Case, CaseStatus, Document, FactProposal
@@ -65,8 +66,10 @@ def test_a_report_the_patient_uploads_settles_cd22_and_besponsa_becomes_likely(
     page = signed_in_context(new_page, live_server, coordinator)
     page.goto(f"{live_server.url}/admin/screening/case/{case.pk}/change/")
     besponsa = page.locator("table.nav-verdicts tr", has_text="Besponsa")
-    assert "Needs review" in besponsa.inner_text()
-    assert "Missing: CD22 expression (flow cytometry report)" in besponsa.inner_text()
+    expect(besponsa).to_contain_text("Needs review", use_inner_text=True)
+    expect(besponsa).to_contain_text(
+        "Missing: CD22 expression (flow cytometry report)", use_inner_text=True
+    )
     records = page.locator("#records-form")
     records.get_by_label(re.compile("CD22 expression")).check()
     records.get_by_role("button", name="Email the patient").click()
@@ -99,15 +102,17 @@ def test_a_report_the_patient_uploads_settles_cd22_and_besponsa_becomes_likely(
     # The coordinator sees the proposal beside the document, with what it settles, and accepts.
     page.reload()  # the page is still the case file the records request returned to
     proposed = page.locator("li.nav-proposal", has_text="CD22 positive")
-    assert "Settles: CD22 expression — Besponsa" in proposed.inner_text()
+    expect(proposed).to_contain_text("Settles: CD22 expression — Besponsa", use_inner_text=True)
     save_screenshot(page, "records-loop-proposal")
     assert axe_violations(page) == []
     proposed.get_by_role("button", name="Accept CD22 positive").click()
     page.wait_for_load_state()
-    assert "Besponsa: needs review → likely eligible" in page.locator("ul.messagelist").inner_text()
+    expect(page.locator("ul.messagelist")).to_contain_text(
+        "Besponsa: needs review → likely eligible", use_inner_text=True
+    )
 
     besponsa = page.locator("table.nav-verdicts tr", has_text="Besponsa")
-    assert "Likely eligible" in besponsa.inner_text()
+    expect(besponsa).to_contain_text("Likely eligible", use_inner_text=True)
     day = timezone.localtime(document.uploaded_at).date().isoformat()
     timeline = page.locator("#timeline").inner_text()
     assert (
@@ -123,9 +128,13 @@ def test_a_report_the_patient_uploads_settles_cd22_and_besponsa_becomes_likely(
 
     # The patient's status page (through the emailed link) shows the update in plain words.
     patient.goto(live_server.url + updated_link)
-    assert "Besponsa" in patient.locator("#screening-likely").inner_text()
-    assert "records your coordinator added" in patient.locator("#screening-basis").inner_text()
-    assert "Your case was updated" in patient.locator("#timeline").inner_text()
+    expect(patient.locator("#screening-likely")).to_contain_text("Besponsa", use_inner_text=True)
+    expect(patient.locator("#screening-basis")).to_contain_text(
+        "records your coordinator added", use_inner_text=True
+    )
+    expect(patient.locator("#timeline")).to_contain_text(
+        "Your case was updated", use_inner_text=True
+    )
     save_screenshot(patient, "records-loop-status-page")
 
 

@@ -3,6 +3,7 @@ a violation (an inline script or style we forgot), public or admin."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.core.tokens import issue_status_token
@@ -33,7 +34,7 @@ def test_no_page_breaks_the_content_security_policy(live_server, new_page):
 
     for path in ("/", "/intake/about/", f"/status/{token}/", "/admin/login/"):
         page.goto(live_server.url + path)
-        assert page.locator("body").is_visible()
+        expect(page.locator("body")).to_be_visible()
     page.get_by_label("Username").fill("leda")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

@@ -1,6 +1,7 @@
 """The status page in Chromium, on a desktop and on a 360 px phone: read it, send a record."""
 
 import pytest
+from playwright.sync_api import expect
 
 from screening.core.timeline import record_event
 from screening.models import CaseStatus, Document, EventKind, RecordsRequest
@@ -43,15 +44,17 @@ def test_a_person_reads_their_status_page_and_sends_the_requested_record(
     assert response.status == 200
     assert response.headers["referrer-policy"] == "same-origin"
 
-    assert page.get_by_role("heading", name="What we need from you").is_visible()
+    expect(page.get_by_role("heading", name="What we need from you")).to_be_visible()
     items = page.locator("#requested-items li")
-    assert items.count() == 2
+    expect(items).to_have_count(2)
     assert "Bone marrow MRD report" in items.nth(0).inner_text()
     notice = page.locator("#screening-notice")
-    assert MEDICAL_ADVICE_NOTICE in notice.inner_text()
-    assert notice.is_visible()
-    assert "Besponsa" in page.locator("#screening").inner_text()
-    assert "A coordinator asked for more records." in page.locator("#timeline").inner_text()
+    expect(notice).to_contain_text(MEDICAL_ADVICE_NOTICE, use_inner_text=True)
+    expect(notice).to_be_visible()
+    expect(page.locator("#screening")).to_contain_text("Besponsa", use_inner_text=True)
+    expect(page.locator("#timeline")).to_contain_text(
+        "A coordinator asked for more records.", use_inner_text=True
+    )
     # Nothing sticks out sideways on a phone.
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= viewport["width"]
@@ -62,10 +65,12 @@ def test_a_person_reads_their_status_page_and_sends_the_requested_record(
     page.get_by_role("button", name="Send the records").click()
     page.wait_for_url(f"**{requested_person.url}#documents")
 
-    assert "Thank you: we received 1 document." in page.get_by_role("status").first.inner_text()
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Thank you: we received 1 document.", use_inner_text=True
+    )
     assert page.locator("#current-status").inner_text().startswith("Under review")
-    assert "bone-marrow-mrd.pdf" in page.locator("#documents").inner_text()
-    assert page.get_by_role("heading", name="What we need from you").count() == 0
+    expect(page.locator("#documents")).to_contain_text("bone-marrow-mrd.pdf", use_inner_text=True)
+    expect(page.get_by_role("heading", name="What we need from you")).to_have_count(0)
     save_screenshot(page, f"status-page-after-upload-{name}")
 
     document = Document.objects.get(case=requested_person.case)
@@ -86,7 +91,9 @@ def test_a_refused_file_is_explained_at_the_top_with_a_link_to_the_field(
     page.get_by_role("button", name="Send the records").click()
 
     summary = page.locator("#error-summary")
-    assert "“report.pdf” was not accepted: it is a web page (HTML)." in summary.inner_text()
+    expect(summary).to_contain_text(
+        "“report.pdf” was not accepted: it is a web page (HTML).", use_inner_text=True
+    )
     summary.get_by_role("link").first.click()
     assert page.evaluate("() => document.activeElement.id") == "id_files"
     files = page.get_by_label("Files")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from screening.core.roles import sync_roles
 from screening.core.tokens import issue_status_token
@@ -57,12 +58,12 @@ def test_the_case_file_and_the_status_page_show_the_matched_trials(
     page.goto(f"{live_server.url}/admin/screening/case/{t_all_case.pk}/change/")
 
     section = page.locator("#trials")
-    assert "Possible matches (1)" in section.inner_text()
-    assert "Needing review (2)" in section.inner_text()
+    expect(section).to_contain_text("Possible matches (1)", use_inner_text=True)
+    expect(section).to_contain_text("Needing review (2)", use_inner_text=True)
     ucd7 = section.locator("details.nav-trial", has_text="NCT07109518")
     ucd7.locator("summary").click()
     antigen = ucd7.locator("tr", has_text="CD7 expression")
-    assert "Unknown" in antigen.inner_text()
+    expect(antigen).to_contain_text("Unknown", use_inner_text=True)
     assert "CD7-positive acute myeloid leukaemia" in antigen.inner_text()  # the record's text
     assert "Adequate cardiac and renal function" in ucd7.inner_text()  # for the trial team
     assert ucd7.get_by_role("link", name="Registry record").get_attribute("href") == (
@@ -72,14 +73,14 @@ def test_the_case_file_and_the_status_page_show_the_matched_trials(
     sites = match.locator("h4:has-text('Sites') + ul li")
     assert "Boston" in sites.nth(0).inner_text()  # the person's own country first
     assert "Shanghai" in sites.nth(1).inner_text()
-    assert page.locator("#medical-notice").is_visible()
+    expect(page.locator("#medical-notice")).to_be_visible()
     save_screenshot(page, "admin-case-trials")
 
     patient = new_page()
     patient.goto(f"{live_server.url}/status/{issue_status_token(t_all_case)}/")
     trials = patient.locator("#trials")
-    assert "Only a trial's own team can decide" in trials.inner_text()
+    expect(trials).to_contain_text("Only a trial's own team can decide", use_inner_text=True)
     for nct_id in ("NCT90000040", "NCT04984356", "NCT07109518"):
-        assert nct_id in trials.inner_text()
-    assert "Possible match" in trials.inner_text()
+        expect(trials).to_contain_text(nct_id, use_inner_text=True)
+    expect(trials).to_contain_text("Possible match", use_inner_text=True)
     save_screenshot(patient, "status-page-trials")
