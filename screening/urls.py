@@ -14,6 +14,7 @@ urlpatterns = [
     path("status/<str:token>/", status_views.status_page, name="status"),
     path("status/<str:token>/messages/", status_views.send_message, name="status_message"),
     path("status/<str:token>/answers/", intake_views.printed_answers, name="status_answers"),
+    path("status/<str:token>/answers.pdf", views.printed_answers_pdf, name="status_answers_pdf"),
     path("summary/<str:token>/", summary_views.summary_download, name="summary_download"),
     path("intake/submitted/", intake_views.intake_submitted, name="intake_submitted"),
     path("intake/save/", intake_views.intake_save, name="intake_save"),

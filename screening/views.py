@@ -1,15 +1,18 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from screening.core.health import collect_liveness, collect_readiness
 from screening.core.tokens import find_case_by_status_token
 from screening.intake.submit import get_live_draft, set_draft_language
+from screening.intake.views.printable import open_case, printed_answers_html, private
 from screening.intake.views.sent import CONFIRMATION_SESSION_KEY
 from screening.intake.views.storage import DRAFT_SESSION_KEY
 from screening.models import Case
 from screening.patient.language import set_case_language
+from screening.summaries.pdf import SummaryRenderError, html_to_pdf
 
 
 @require_safe
@@ -48,3 +51,25 @@ def remember_language(request, language: str) -> None:
         case = Case.objects.filter(reference=sent.get("reference") or "").first()
     if case is not None:
         set_case_language(case, language)
+
+
+@require_safe
+def printed_answers_pdf(request, token):
+    """The printable answers page (screening/intake/views/printable.py) as a PDF download,
+    made by the summaries' renderer (WeasyPrint; it loads nothing from outside the app)."""
+    case, refusal = open_case(request, token)
+    if refusal is not None:
+        return refusal
+    try:
+        pdf = html_to_pdf(printed_answers_html(request, case, token))
+    except SummaryRenderError:
+        message = _("The PDF could not be made just now. The printable page still works.")
+        context = {"message": message, "token": token}
+        return private(render(request, "status/answers_pdf_failed.html", context, status=503))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="navigator-{case.reference}-answers.pdf"'
+    )
+    # Should a browser render it anyway, it runs nothing and loads nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
+    return private(response)

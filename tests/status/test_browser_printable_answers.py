@@ -1,10 +1,14 @@
-"""In Chromium: from the status page to the printable copy of the answers as sent, and its
-print layout."""
+"""In Chromium: from the status page to the printable copy of the answers as sent, its print
+layout, and its PDF downloaded and opened."""
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
 from django.test import Client
+from pypdf import PdfReader
 
 from screening.core.tokens import issue_status_token
 from screening.models import Case
@@ -23,9 +27,11 @@ def sent_case():
     return case, issue_status_token(case)
 
 
-def test_a_person_opens_and_prints_the_answers_they_sent(live_server, new_page, sent_case):
+def test_a_person_opens_prints_and_downloads_the_answers_they_sent(
+    live_server, new_page, sent_case
+):
     case, token = sent_case
-    page = new_page()
+    page = new_page(accept_downloads=True)
     page.goto(f"{live_server.url}/status/{token}/")
 
     page.get_by_role("link", name="Printable copy of your answers").click()
@@ -45,3 +51,12 @@ def test_a_person_opens_and_prints_the_answers_they_sent(live_server, new_page, 
     assert not print_button.is_visible()
     assert not page.locator("#back-to-status").is_visible()
     assert page.locator("#section-health").is_visible()
+    page.emulate_media(media="screen")
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download as PDF").click()
+    download = download_info.value
+    assert download.suggested_filename == f"navigator-{case.reference}-answers.pdf"
+    reader = PdfReader(io.BytesIO(Path(download.path()).read_bytes()))
+    text = "\n".join(p.extract_text() for p in reader.pages)
+    assert "R-CHOP" in text and case.reference in text and "Not medical advice" in text

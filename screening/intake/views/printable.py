@@ -1,5 +1,6 @@
-"""The answers as sent, for the person to keep: /status/<token>/answers/, a page made for
-printing (on paper, or to a PDF with the browser's print dialog).
+"""The answers as sent, for the person to keep: /status/<token>/answers/ (a page made for
+printing) and its PDF (/status/<token>/answers.pdf, in screening/views.py: an edge, since the
+PDF renderer belongs to the summaries stage above this one).
 
 The status token is the only key, as on the status page: a wrong one counts towards the same
 guessing limit and gets the plain 404 page; every answer is private (no-store, no Referer to

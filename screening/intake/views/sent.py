@@ -60,15 +60,16 @@ def forget_sent(request) -> None:
     request.session.pop(CONFIRMATION_SESSION_KEY, None)
 
 
-def _answers_link(status_path: str | None) -> str | None:
-    """The printable answers page, under the status link this browser was shown."""
+def _answers_links(status_path: str | None) -> tuple[str | None, str | None]:
+    """The printable answers page and its PDF, under the status link this browser was shown."""
     try:
         match = resolve(status_path) if status_path else None
     except Resolver404:
         match = None
     if match is None or match.url_name != "status":
-        return None
-    return reverse("status_answers", args=[match.kwargs["token"]])
+        return None, None
+    token = match.kwargs["token"]
+    return reverse("status_answers", args=[token]), reverse("status_answers_pdf", args=[token])
 
 
 @never_cache
@@ -77,7 +78,7 @@ def intake_submitted(request):
     if sent is None:
         return redirect("intake")
     status_url = request.build_absolute_uri(sent.status_path) if sent.status_path else None
-    answers_url = _answers_link(sent.status_path)
+    answers_url, answers_pdf_url = _answers_links(sent.status_path)
     reference = format_html('<strong id="case-reference">{}</strong>', sent.reference)
     return render(
         request,
@@ -88,5 +89,6 @@ def intake_submitted(request):
             "sent_at": sent.sent_at,
             "status_url": status_url,
             "answers_url": answers_url,
+            "answers_pdf_url": answers_pdf_url,
         },
     )
