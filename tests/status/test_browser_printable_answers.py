@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from screening.core.tokens import issue_status_token
@@ -37,20 +38,19 @@ def test_a_person_opens_prints_and_downloads_the_answers_they_sent(
     page.get_by_role("link", name="Printable copy of your answers").click()
     page.wait_for_url(f"**/status/{token}/answers/")
 
-    assert page.get_by_role("heading", name="Your answers as sent", level=1).is_visible()
-    assert case.reference in page.locator("#answers-sent").inner_text()
-    assert page.locator("#medical-notice").is_visible()
-    treatment = page.locator("#section-treatment")
-    assert "R-CHOP" in treatment.inner_text()
-    assert "ana.lopez@example.org" in page.locator("#section-about").inner_text()
+    expect(page.get_by_role("heading", name="Your answers as sent", level=1)).to_be_visible()
+    expect(page.locator("#answers-sent")).to_contain_text(case.reference)
+    expect(page.locator("#medical-notice")).to_be_visible()
+    expect(page.locator("#section-treatment")).to_contain_text("R-CHOP")
+    expect(page.locator("#section-about")).to_contain_text("ana.lopez@example.org")
     print_button = page.get_by_role("button", name="Print this page")
-    assert print_button.is_visible()  # shown by the page's script (no inline script: CSP)
+    expect(print_button).to_be_visible()  # shown by the page's script (no inline script: CSP)
     save_screenshot(page, "printable-answers")
 
     page.emulate_media(media="print")  # what the printer gets: no buttons, no links bar
-    assert not print_button.is_visible()
-    assert not page.locator("#back-to-status").is_visible()
-    assert page.locator("#section-health").is_visible()
+    expect(print_button).to_be_hidden()
+    expect(page.locator("#back-to-status")).to_be_hidden()
+    expect(page.locator("#section-health")).to_be_visible()
     page.emulate_media(media="screen")
 
     with page.expect_download() as download_info:
