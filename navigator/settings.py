@@ -289,8 +289,9 @@ UPLOAD_BYTES_PER_HOUR = env.int("UPLOAD_BYTES_PER_HOUR", default=300 * 1024 * 10
 MAX_BYTES_PER_CASE = env.int("MAX_BYTES_PER_CASE", default=150 * 1024 * 1024)
 # Wrong status-page and resume links per address (a right one is never counted).
 TOKEN_GUESS_RATE = env.str("TOKEN_GUESS_RATE", default="20/h")
-# Longest message, in characters, between a person and their coordinator (README "Messages").
+# Messages with the coordinator: longest, in characters; how many a case sends per period.
 PATIENT_MESSAGE_MAX_LENGTH = env.int("PATIENT_MESSAGE_MAX_LENGTH", default=4000)
+PATIENT_MESSAGE_RATE = env.str("PATIENT_MESSAGE_RATE", default="20/h")
 # Staff sign-in attempts per address (password and second-factor steps; django-axes locks
 # after 5 failures on top of this).
 LOGIN_RATE = env.str("LOGIN_RATE", default="30/h")

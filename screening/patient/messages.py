@@ -5,7 +5,8 @@ transaction it stores the message (and the document attached to it, through the 
 upload path as the status page's other files: screening/documents/uploads.py), adds a
 patient-visible "message sent" event to the timeline and queues an email on the outbox to the
 coordinator (the assignee; with nobody assigned, every active Lead) that says a message is
-waiting, with a link to the case file and nothing of what was written.
+waiting, with a link to the case file and nothing of what was written. While an earlier message
+is still unread (the case file was not opened since), no second email is queued.
 
 A message is stored once per form: the form's key is unique per case, so a double click or a
 resent POST returns the message the first one stored and emails nobody twice. Nothing is stored
@@ -118,8 +119,17 @@ def send_patient_message(
             },
             patient_visible=True,
         )
+        # One "message waiting" email until the coordinator opens the case file: more messages
+        # before that add to the same waiting (and to the same unread list), not to the inbox.
+        waiting = (
+            PatientMessage.objects.filter(
+                case=locked, direction=MessageDirection.FROM_PATIENT, read_at__isnull=True
+            )
+            .exclude(pk=message.pk)
+            .exists()
+        )
         recipients = records_recipients(locked)
-        if recipients:
+        if recipients and not waiting:
             queue_email(
                 "message_received",
                 recipients,

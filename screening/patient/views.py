@@ -138,6 +138,16 @@ def send_message(request, token):
     if case is None:
         return _link_not_working(request)
     activate_language(request, case.interface_language)
+    if hit_limit(request, "patient-message", settings.PATIENT_MESSAGE_RATE, key=f"case-{case.pk}"):
+        return _private(
+            too_many_requests(
+                request,
+                _(
+                    "Many messages were sent on this case in the last hour, so we paused "
+                    "messages for a while. The messages you sent before were received."
+                ),
+            )
+        )
     attachment = request.FILES.getlist("attachment")
     if attachment and not uploads_allowed(request, attachment):
         return _paused_uploads(request)

@@ -198,3 +198,29 @@ def test_the_status_page_costs_the_same_queries_with_more_messages(client, perso
         send(client, person, f"Question {number}")
         answer_patient_message(person.case, f"Answer {number}", by=coordinator, key=new_key())
     assert count() == few
+
+
+def test_more_messages_before_the_coordinator_reads_queue_no_second_email(
+    client, person, coordinator
+):
+    from tests.auth import staff_login
+
+    send(client, person, "First part")
+    send(client, person, "Second part")
+    assert deliver_outbox() == 1
+    assert PatientMessage.objects.filter(case=person.case).count() == 2
+
+    staff = staff_login(type(client)(), coordinator)
+    assert staff.get(f"/admin/screening/case/{person.case.pk}/change/").status_code == 200
+    send(client, person, "After the coordinator read the first two")
+    assert deliver_outbox() == 1
+
+
+def test_a_flood_of_messages_is_paused_with_the_friendly_page(client, person, settings):
+    settings.PATIENT_MESSAGE_RATE = "3/h"
+    for number in range(3):
+        assert send(client, person, f"Message {number}").status_code == 302
+    response = send(client, person, "One too many")
+    assert response.status_code == 429
+    assert "we paused messages for a while" in response.content.decode()
+    assert PatientMessage.objects.count() == 3
