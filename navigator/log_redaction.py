@@ -61,7 +61,6 @@ PERSONAL_FIELDS = (
     "first_name",
     "last_name",
     "patient_name",
-    "name",
     "email",
     "phone",
     "date_of_birth",

@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from navigator.config import database_from_url, secret_key_from_env
 
@@ -177,6 +178,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 3600.0,
         "options": {"expire_seconds": 3000},
     },
+    # screening/documents/retention.py: documents of cases closed DOCUMENT_RETENTION_DAYS ago.
+    "purge-expired-documents": {
+        "task": "screening.purge_expired_documents_task",
+        "schedule": 24 * 3600.0,
+        "options": {"expire_seconds": 12 * 3600},
+    },
 }
 
 # --- Screening pipeline (screening/pipeline/screen.py and friends) -------------------------
@@ -267,6 +274,11 @@ MAX_IMAGE_PIXELS = env.int("MAX_IMAGE_PIXELS", default=50_000_000)
 # PDFs with active content (JavaScript, Launch, embedded files, XFA) are stored cleaned; keep
 # the file as received too (private storage, never served) only when this is on.
 KEEP_ORIGINAL_PDFS = env.bool("KEEP_ORIGINAL_PDFS", default=False)
+# Retention: the documents of a case closed more than this many days ago are deleted (the case
+# row, its answers and timeline stay); 0 keeps them for ever (a legal hold).
+DOCUMENT_RETENTION_DAYS = env.int("DOCUMENT_RETENTION_DAYS", default=365)
+if DOCUMENT_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("DOCUMENT_RETENTION_DAYS must be 0 (keep) or a number of days.")
 # Form fields (not files) of one request; Django answers more with RequestDataTooBig (a 413).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Files above this are spooled to a temporary file instead of kept in memory.
@@ -462,35 +474,5 @@ CONTENT_SECURITY_POLICY = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Every handler passes records through the redacting filter (navigator/log_redaction.py): no
-# token, email address or patient field value reaches a log (README "Data minimisation").
-# Django's own handlers are replaced: its request log ("django.server", runserver's) gets the
-# filter, and there is no error email to ADMINS (it would carry the request and local
-# variables; errors are logged, redacted, instead).
-_REDACT = ["redact"]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {"redact": {"()": "navigator.log_redaction.RedactingFilter"}},
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
-        "django.server": {
-            "()": "django.utils.log.ServerFormatter",
-            "format": "[{server_time}] {message}",
-            "style": "{",
-        },
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": _REDACT},
-        "django.server": {
-            "class": "logging.StreamHandler",
-            "formatter": "django.server",
-            "filters": _REDACT,
-        },
-    },
-    "loggers": {
-        "django": {"handlers": [], "level": "INFO"},  # to the root's console, redacted
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
-    },
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-}
+# Logging, every handler through the redacting filter: navigator/logging_config.py.
+from navigator.logging_config import LOGGING  # noqa: E402, F401

@@ -158,6 +158,15 @@ def purge_expired_drafts_task() -> int:
     return purge_expired_drafts().drafts
 
 
+@shared_task(name="screening.purge_expired_documents_task", acks_late=True, ignore_result=True)
+def purge_expired_documents_task() -> int:
+    """Delete the documents of cases closed longer than DOCUMENT_RETENTION_DAYS (beat, daily);
+    see screening.documents.retention."""
+    from screening.documents.retention import purge_expired_documents
+
+    return purge_expired_documents().documents
+
+
 @shared_task(name="screening.purge_idempotency_records_task", acks_late=True, ignore_result=True)
 def purge_idempotency_records_task() -> int:
     """Forget the API's stored first responses older than 7 days (beat, hourly)."""

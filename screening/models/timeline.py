@@ -30,6 +30,7 @@ class EventKind(models.TextChoices):
     TRIALS_MATCHED = "trials_matched", _("Trials matched")
     MESSAGE_RECEIVED = "message_received", _("Message from the patient")
     MESSAGE_ANSWERED = "message_answered", _("Message to the patient")
+    DOCUMENTS_DELETED = "documents_deleted", _("Documents deleted (retention period)")
 
 
 class CaseEvent(models.Model):
