@@ -86,6 +86,15 @@ PERSONAL_FIELDS = (
     "quote",
 )
 PATIENT_FIELDS = frozenset(PROFILE_FIELDS + PERSONAL_FIELDS)
+# And any field named like a person's contact detail: the case's contacts (referring physician,
+# treating centre) and whatever such field comes next.
+_CONTACT_FIELD = r"(?:referring|treating|center|centre|target)_[a-z_]+|[a-z_]+_(?:name|email|phone)"
+_CONTACT_FIELD_RE = re.compile(rf"(?:{_CONTACT_FIELD})\Z")
+
+
+def is_patient_field(name: str) -> bool:
+    return name in PATIENT_FIELDS or bool(_CONTACT_FIELD_RE.match(name))
+
 
 _TOKEN_ROUTES = re.compile(r"(/(?:status|intake/resume)/)([^/?#\s\"'<>]+)")
 # Any other path segment that looks like a secret: 20 or more URL-safe characters with both
@@ -105,7 +114,7 @@ _VALUE = (
 )
 _FIELD_VALUE = re.compile(
     r"(?P<field>['\"]?\b(?:[A-Za-z_]+\.)*(?:"
-    + "|".join(sorted(PATIENT_FIELDS, key=len, reverse=True))
+    + "|".join([_CONTACT_FIELD, *sorted(PATIENT_FIELDS, key=len, reverse=True)])
     + r")\b['\"]?\s*[:=]\s*)"
     + _VALUE
 )
@@ -126,7 +135,7 @@ def redact_value(value, depth: int = 0):
         return REDACTED
     if isinstance(value, Mapping):
         return {
-            key: REDACTED if str(key) in PATIENT_FIELDS else redact_value(item, depth + 1)
+            key: REDACTED if is_patient_field(str(key)) else redact_value(item, depth + 1)
             for key, item in value.items()
         }
     if isinstance(value, list | tuple | set | frozenset):

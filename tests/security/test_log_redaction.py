@@ -25,7 +25,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from navigator.embedded_redis import _free_port
-from navigator.log_redaction import PATIENT_FIELDS, RedactingFilter, redact_text
+from navigator.log_redaction import (
+    PATIENT_FIELDS,
+    RedactingFilter,
+    is_patient_field,
+    redact_text,
+)
 from screening.core.profile_fields import PROFILE_FIELDS
 from screening.core.tokens import issue_status_token
 from screening.models import Case
@@ -154,8 +159,10 @@ def test_the_filters_patient_fields_cover_the_profile_and_the_persons_details():
     keys = {path.rsplit(".", 1)[-1] for path in PROFILE_FIELDS} | {"biomarkers"}
     assert keys <= PATIENT_FIELDS
     personal = {"first_name", "last_name", "patient_name", "email", "phone", "date_of_birth"}
-    personal |= {f.name for f in Case._meta.get_fields() if f.name.startswith("referring_")}
-    assert personal <= PATIENT_FIELDS
+    contacts = ("referring_", "center_", "treating_", "target_")
+    personal |= {f.name for f in Case._meta.get_fields() if f.name.startswith(contacts)}
+    assert [name for name in personal if not is_patient_field(name)] == []
+    assert not is_patient_field("hostname") and not is_patient_field("name")
 
 
 # --- A real runserver: the request log (django.server) as a developer's terminal shows it ----
