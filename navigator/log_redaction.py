@@ -3,7 +3,8 @@
 Installed on every handler in settings.LOGGING (README "Data minimisation"). Logs are read by
 more people, kept longer and copied further than the database, so a record leaves here with:
 
-- no token: the secret part of `/status/<token>/`, `/intake/resume/<token>/` and of any other
+- no token: the secret part of `/status/<token>/` (and the pages below it),
+  `/intake/resume/<token>/`, `/summary/<token>/` (a case summary's download link) and of any other
   path segment that looks like one (a long random string: download and API links), and the
   values of `token`, `key`, `signature`… query parameters, become `[token]`;
 - no email address (`[email]`);
@@ -96,7 +97,7 @@ def is_patient_field(name: str) -> bool:
     return name in PATIENT_FIELDS or bool(_CONTACT_FIELD_RE.match(name))
 
 
-_TOKEN_ROUTES = re.compile(r"(/(?:status|intake/resume)/)([^/?#\s\"'<>]+)")
+_TOKEN_ROUTES = re.compile(r"(/(?:status|intake/resume|summary)/)([^/?#\s\"'<>]+)")
 # Any other path segment that looks like a secret: 20 or more URL-safe characters with both
 # letters and digits (a case reference, NAV-XXXXXXXXX, is shorter and stays readable).
 _SECRET_SEGMENT = re.compile(

@@ -133,6 +133,10 @@ def test_a_value_logged_through_any_logger_leaves_redacted(caplog):
             '"GET /status/[token]/ HTTP/1.1" 404',
         ),
         ("/intake/resume/Zm9v:1tQx2a:abcd/", "/intake/resume/[token]/"),
+        (
+            "GET /summary/abc/ and /status/abc/answers.pdf",
+            "GET /summary/[token]/ and /status/[token]/answers.pdf",
+        ),
         ("/d/a8Fz0kP3qR7sT1uV9wX2yZ4bC6dE8fG/summary.pdf", "/d/[token]/summary.pdf"),
         ("/api/v1/x?api_key=nav_live_123&page=2", "/api/v1/x?api_key=[token]&page=2"),
         (
