@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest bench-messages clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-languages | bench-uploads | messages | catalogues | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-languages | bench-uploads | bench-messages | messages | catalogues | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -118,6 +118,9 @@ bench-uploads: $(STAMP)
 
 bench-languages: $(STAMP) catalogues
 	$(PY) -m navigator.embedded_redis -- $(PY) bench/languages.py $(BENCH_ARGS)
+
+bench-messages: $(STAMP) catalogues
+	$(PY) -m navigator.embedded_redis -- $(PY) bench/messages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -43,6 +43,9 @@ class CaseAction:
     # Does it: (request, case, cleaned data) -> (message, level). Raises InvalidMove (and its
     # subclass TriageError) or ActionRefused with a plain-words reason.
     run: Callable
+    # Where on the case page to come back to after success (a section's id), if not the top;
+    # a refusal always comes back to the top, where the error is shown.
+    anchor: str = ""
 
 
 def _may_change(request, case) -> bool:
@@ -142,7 +145,9 @@ CASE_ACTIONS: dict[str, CaseAction] = {
     ),
     "note": CaseAction(_may_change, lambda request, case: NoteForm(request.POST), _add_note),
     # A message to the patient (screening/admin/messages.py), for whoever may change the case.
-    "answer": CaseAction(_may_change, lambda request, case: AnswerForm(request.POST), answer),
+    "answer": CaseAction(
+        _may_change, lambda request, case: AnswerForm(request.POST), answer, anchor="messages"
+    ),
     "contacts": CaseAction(
         _may_change, lambda request, case: ContactsForm(request.POST), _edit_contacts
     ),
@@ -187,9 +192,10 @@ class CaseActionsMixin:
             message, level = action.run(request, case, data)
         except (InvalidMove, ActionRefused) as exc:
             self.message_user(request, str(exc), messages.ERROR)
-        else:
-            self.message_user(request, message, level)
-        return self._back_to(case)
+            return self._back_to(case)
+        self.message_user(request, message, level)
+        return self._back_to(case, action.anchor)
 
-    def _back_to(self, case):
-        return HttpResponseRedirect(reverse("admin:screening_case_change", args=[case.pk]))
+    def _back_to(self, case, anchor: str = ""):
+        url = reverse("admin:screening_case_change", args=[case.pk])
+        return HttpResponseRedirect(f"{url}#{anchor}" if anchor else url)

@@ -66,6 +66,7 @@ def test_the_coordinator_answers_and_the_person_is_told_in_their_language_withou
     client = login(coordinator)
     response = answer(client, spanish_person.case)
     assert response.status_code == 302
+    assert response["Location"].endswith(f"/{spanish_person.case.pk}/change/#messages")
     follow = client.get(response["Location"]).content.decode()
     assert "Message sent." in follow
     assert ANSWER in follow
@@ -117,6 +118,7 @@ def test_an_empty_answer_is_refused(login, coordinator, person, body, error):
     client = login(coordinator)
     response = answer(client, person.case, body)
     assert response.status_code == 302
+    assert response["Location"].endswith("/change/")  # the top, where the error is
     assert error in client.get(response["Location"]).content.decode()
     assert not PatientMessage.objects.exists()
     assert deliver_outbox() == 0
