@@ -31,6 +31,9 @@ PATIENT_PAGES = (
     "confirmation",
     "status page",
     "printable answers",
+    "status page: message with an error",
+    "status page: messages",
+    "message from a link that does not work",
     "page not found",
     "too many requests",
 )
@@ -113,8 +116,23 @@ def walk_patient_pages(page, base_url: str, language: str, visit, *, email="ana@
     visit("confirmation", page)
     page.click("#status-link")
     visit("status page", page)
+    status_url = page.url.split("#")[0]
     page.click("#printable-answers")
     visit("printable answers", page)
+
+    page.goto(status_url)
+    page.click("#message-form button[type=submit]")  # nothing written yet
+    visit("status page: message with an error", page)
+    page.fill("#id_body", "¿Necesitan el informe de la biopsia? 需要活检报告吗？")
+    page.click("#message-form button[type=submit]")
+    page.wait_for_url("**#messages")
+    visit("status page: messages", page)
+    page.eval_on_selector(  # as if the link had been revoked since the page was opened
+        "#message-form", "(f) => f.setAttribute('action', '/status/not-a-real-link/messages/')"
+    )
+    page.fill("#id_body", "Sent from a link that no longer works")
+    page.click("#message-form button[type=submit]")
+    visit("message from a link that does not work", page)
 
     page.goto(f"{base_url}/nowhere/")
     visit("page not found", page)
