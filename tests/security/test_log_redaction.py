@@ -271,3 +271,61 @@ def test_runservers_request_log_shows_no_status_token(tmp_path):
     assert "Bad Request: /status/[token]/" in output, output
     assert token not in output and token[:-4] not in output
     assert "Zebulon" not in output
+
+
+# --- A real worker: Celery's own log lines (a task's arguments and result) -------------------
+
+
+def test_a_workers_log_shows_no_token_or_address_from_a_tasks_result(tmp_path):
+    from navigator.celery import app
+
+    queue = f"log-redaction-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "ENV_FILE": "",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'worker.sqlite3'}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_QUEUE": queue,
+        "LOG_LEVEL": "INFO",
+    }
+    log_path = tmp_path / "worker.log"
+    secret = "/status/AbCdEfGh0123456789AbCdEfGh/ from maria.lopez@example.org"
+    with log_path.open("w") as log:
+        worker = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "navigator",
+                "worker",
+                "-P",
+                "solo",
+                "-Q",
+                queue,
+                "-n",
+                f"{queue}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "INFO",
+            ],  # fmt: skip
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        result = app.send_task("screening.ping_task", args=[secret], queue=queue)
+        assert result.get(timeout=60)["nonce"] == secret  # the task saw the real value
+        deadline = time.monotonic() + 10
+        while "succeeded" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=15)
+    output = log_path.read_text()
+    assert "Task screening.ping_task[" in output and "succeeded" in output, output
+    assert "/status/[token]/ from [email]" in output, output
+    assert "AbCdEfGh0123456789" not in output and "maria.lopez" not in output
