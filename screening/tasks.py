@@ -220,3 +220,12 @@ def send_daily_digests_task() -> int:
     from screening.triage.digest import send_daily_digests
 
     return send_daily_digests().queued
+
+
+@shared_task(name="screening.send_patient_summary_task", **PIPELINE_TASK)
+def send_patient_summary_task(case_id: int, user_id: int, asked_at: int) -> str:
+    """Email the patient their case summary for a lead's bulk request (once per request, so a
+    redelivered job sends nothing twice); see screening.summaries.bulk."""
+    from screening.summaries.bulk import send_patient_summary
+
+    return send_patient_summary(case_id, user_id, asked_at)

@@ -7,6 +7,7 @@ screening/triage/actions.py.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
@@ -35,8 +36,21 @@ from screening.core.workflow import InvalidMove
 from screening.models import AccessRecord, Case, CaseStatus, Priority
 from screening.rules.results import MEDICAL_ADVICE_NOTICE
 from screening.rules.vocabulary import DIAGNOSES
+from screening.summaries.bulk import email_patient_summaries
 from screening.triage import access
 from screening.triage import actions as triage
+
+
+class PatientSummariesForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Email each patient their summary",
+        help_text=(
+            "What “Email a summary” on the case page sends the patient, without a cover note: "
+            "plain words, in their language, with the PDF attached. Sent in the background; "
+            "each appears on its case's timeline. Cases not screened yet are skipped."
+        ),
+    )
+
 
 # A search matching more cases than this filters the queue directly instead of by id list.
 SEARCH_ID_LIMIT = 2000
@@ -122,6 +136,7 @@ class CaseQueueMixin:
         "change_status",
         "rescreen",
         "acknowledge_newly_likely",
+        "email_patient_summaries",
     )
 
     def get_changelist(self, request, **kwargs):
@@ -409,3 +424,31 @@ class CaseQueueMixin:
         outcome = triage.acknowledge_newly_likely(allowed, by=request.user)
         outcome.refused.update(refused)
         self._report(request, outcome, _("Newly likely products acknowledged: %(cases)s."))
+
+    @admin.action(
+        description="Email a summary to the patients of selected cases…",
+        permissions=["reassign"],
+    )
+    def email_patient_summaries(self, request, queryset):
+        """Leads only: one summary job per case (screening/summaries/bulk.py)."""
+        if self._too_many(request, queryset):
+            return None
+        form = PatientSummariesForm(request.POST if "apply" in request.POST else None)
+        if "apply" in request.POST and form.is_valid():
+            cases = queryset.select_related("latest_run")
+            outcome = email_patient_summaries(cases, by=request.user)
+            self._report(
+                request,
+                outcome,
+                "Summaries queued for the patients of %(cases)s: they are sent in the "
+                "background and appear on each case's timeline.",
+            )
+            return None
+        return self._intermediate(
+            request,
+            queryset,
+            form,
+            "email_patient_summaries",
+            "Email a summary to the patients of these cases",
+            "Email the summaries",
+        )
