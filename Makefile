@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest bench-messages clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest bench-messages bench-logs clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
@@ -77,6 +77,10 @@ bench-screen: $(STAMP)
 # The coordinators' queue over 100,000 synthetic cases (var/bench/, or DATABASE_URL).
 bench-admin: $(STAMP)
 	$(PY) bench/admin.py $(BENCH_ARGS)
+
+# The redacting log filter: microseconds it adds per log record, by kind of record.
+bench-logs: $(STAMP)
+	$(PY) bench/logs.py $(BENCH_ARGS)
 
 # The coordinators' daily digest over 5,000 open cases (a fresh SQLite file unless DATABASE_URL).
 bench-digest: $(STAMP)

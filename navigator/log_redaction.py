@@ -113,21 +113,30 @@ _VALUE = (
     r"(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|True|False|None|true|false|null"
     r"|\[[^\[\]]*\]|\{[^{}]*\}|\([^()]*\))"
 )
+# Any `name: value` pair; the replacement keeps those whose name is not a patient field.
 _FIELD_VALUE = re.compile(
-    r"(?P<field>['\"]?\b(?:[A-Za-z_]+\.)*(?:"
-    + "|".join([_CONTACT_FIELD, *sorted(PATIENT_FIELDS, key=len, reverse=True)])
-    + r")\b['\"]?\s*[:=]\s*)"
-    + _VALUE
+    r"(?P<field>['\"]?\b(?:[A-Za-z_][A-Za-z0-9_]*\.)*(?P<name>[A-Za-z_][A-Za-z0-9_]*)['\"]?"
+    r"\s*[:=]\s*)" + _VALUE
 )
+
+
+def _field_value(match: re.Match) -> str:
+    if is_patient_field(match.group("name")):
+        return match.group("field") + REDACTED
+    return match.group(0)
 
 
 def redact_text(text: str) -> str:
     """`text` without tokens, email addresses and patient field values."""
-    text = _TOKEN_ROUTES.sub(lambda m: m.group(1) + TOKEN, text)
-    text = _SECRET_PARAMETER.sub(lambda m: m.group(1) + TOKEN, text)
-    text = _SECRET_SEGMENT.sub(TOKEN, text)
-    text = _EMAIL.sub(EMAIL, text)
-    return _FIELD_VALUE.sub(lambda m: m.group("field") + REDACTED, text)
+    if "/" in text or "?" in text:
+        text = _TOKEN_ROUTES.sub(lambda m: m.group(1) + TOKEN, text)
+        text = _SECRET_PARAMETER.sub(lambda m: m.group(1) + TOKEN, text)
+        text = _SECRET_SEGMENT.sub(TOKEN, text)
+    if "@" in text:
+        text = _EMAIL.sub(EMAIL, text)
+    if ":" in text or "=" in text:
+        text = _FIELD_VALUE.sub(_field_value, text)
+    return text
 
 
 def redact_value(value, depth: int = 0):
