@@ -6,12 +6,12 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest bench-messages bench-logs clean
+.PHONY: system-packages-run help venv run test lint format check-migrations pytest system-packages catalogues messages bench-languages bench bench-screen bench-admin bench-queue bench-intake bench-api bench-facts bench-trials bench-rescreen bench-digest bench-messages bench-logs bench-summaries clean
 
 help:
 	@echo "make run    - install, migrate, seed demo data, start web + worker + beat"
 	@echo "make test   - install, ruff, makemigrations --check, full pytest suite"
-	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-languages | bench-uploads | bench-messages | messages | catalogues | clean"
+	@echo "make lint | format | bench | bench-screen | bench-admin | bench-queue | bench-intake | bench-api | bench-facts | bench-trials | bench-rescreen | bench-digest | bench-summaries | bench-languages | bench-uploads | bench-messages | messages | catalogues | clean"
 
 # Re-install only when a requirements file changes (the stamp is older than them).
 $(STAMP): requirements.txt requirements-dev.txt
@@ -85,6 +85,10 @@ bench-logs: $(STAMP)
 # The coordinators' daily digest over 5,000 open cases (a fresh SQLite file unless DATABASE_URL).
 bench-digest: $(STAMP)
 	$(PY) bench/digest.py $(BENCH_ARGS)
+
+# A case summary PDF: ten products, a dozen criteria each (goal <= 1 s).
+bench-summaries: $(STAMP) catalogues
+	$(PY) bench/summaries.py $(BENCH_ARGS)
 
 # The screening queue on a real Redis (embedded unless REDIS_URL) and a prefork worker.
 # The intake's step, upload and submit times (its own SQLite under var/bench/).
