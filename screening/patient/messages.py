@@ -92,22 +92,23 @@ def send_patient_message(
                     "changed, please start a new request."
                 )
             )
-        document = None
-        if upload is not None:
-            document = store_upload(
-                upload, category=DocumentCategory.OTHER, case=locked, source=SOURCE
-            )
         try:
             with transaction.atomic():
                 message = PatientMessage.objects.create(
                     case=locked,
                     direction=MessageDirection.FROM_PATIENT,
                     body=body,
-                    document=document,
                     idempotency_key=key,
                 )
         except IntegrityError:  # the same form, stored by a request that got there first
-            raise MessageRefused(_("Your message was already sent.")) from None
+            return PatientMessage.objects.get(case=locked, idempotency_key=key)
+        document = None
+        if upload is not None:
+            document = store_upload(
+                upload, category=DocumentCategory.OTHER, case=locked, source=SOURCE
+            )
+            message.document = document
+            message.save(update_fields=["document"])
         event = record_event(
             locked,
             EventKind.MESSAGE_RECEIVED,

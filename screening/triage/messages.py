@@ -82,8 +82,8 @@ def answer_patient_message(case: Case, body: str, *, by, key: str, request=None)
                     body=body,
                     idempotency_key=key,
                 )
-        except IntegrityError:
-            raise TriageError(_("This message was already sent.")) from None
+        except IntegrityError:  # the same form, stored by a request that got there first
+            return PatientMessage.objects.get(case=locked, idempotency_key=key)
         event = record_event(
             locked,
             EventKind.MESSAGE_ANSWERED,

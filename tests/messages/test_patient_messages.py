@@ -224,3 +224,20 @@ def test_a_flood_of_messages_is_paused_with_the_friendly_page(client, person, se
     assert response.status_code == 429
     assert "we paused messages for a while" in response.content.decode()
     assert PatientMessage.objects.count() == 3
+
+
+def test_the_database_refuses_a_second_message_with_the_same_key_on_a_case(person, coordinator):
+    from django.db import IntegrityError, transaction
+
+    key = new_key()
+    PatientMessage.objects.create(
+        case=person.case, direction=MessageDirection.FROM_PATIENT, body="One", idempotency_key=key
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PatientMessage.objects.create(
+            case=person.case, direction=MessageDirection.TO_PATIENT, body="Two", idempotency_key=key
+        )
+    other = person_with_case(coordinator)
+    PatientMessage.objects.create(
+        case=other.case, direction=MessageDirection.FROM_PATIENT, body="Three", idempotency_key=key
+    )
