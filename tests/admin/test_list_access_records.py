@@ -8,7 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from screening.models import AccessRecord, Case, CaseStatus
+from screening.models import AccessRecord, Case, CaseStatus, Document
 from tests.admin.conftest import screened_case
 from tests.auth import staff_login
 from tests.factories import CaseFactory, DocumentFactory
@@ -119,3 +119,23 @@ def test_leads_read_listings_in_the_access_log(client, coordinator, lead):
     assert "Listed cases" in log
     assert f"{QUEUE}?q=Odile" in log and "1 case(s)" in log
     assert Case.objects.count() == 1
+
+
+def test_recording_a_page_costs_the_same_queries_for_3_and_30_documents(client, coordinator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    staff_login(client, coordinator)
+    counts = {}
+    for size in (3, 30):
+        Document.objects.all().delete()
+        case = CaseFactory(status=CaseStatus.IN_REVIEW)
+        for i in range(size):
+            DocumentFactory(case=case, original_name=f"report {i}.pdf")
+        client.get(DOCUMENTS)  # warm: session, content types
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(DOCUMENTS)
+        assert response.text.count("report ") >= size
+        counts[size] = len(queries)
+    assert counts[3] == counts[30], counts
+    assert AccessRecord.objects.order_by("-pk").first().shown == [case.pk]
