@@ -241,3 +241,24 @@ def test_the_database_refuses_a_second_message_with_the_same_key_on_a_case(perso
     PatientMessage.objects.create(
         case=other.case, direction=MessageDirection.FROM_PATIENT, body="Three", idempotency_key=key
     )
+
+
+def test_the_retention_purge_takes_a_messages_document_and_keeps_its_text(client, person):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from screening.documents.retention import purge_expired_documents
+    from screening.models import Case
+
+    report = SimpleUploadedFile("old-report.pdf", make_pdf(text="Old report"), "application/pdf")
+    send(client, person, attachment=report)
+    closed_at = timezone.now() - dt.timedelta(days=400)
+    Case.objects.filter(pk=person.case.pk).update(
+        status=CaseStatus.CLOSED, outcome="withdrawn", closed_at=closed_at
+    )
+    assert purge_expired_documents().documents == 1
+    message = PatientMessage.objects.get(case=person.case)
+    assert message.document is None and message.body == TEXT
+    page = client.get(person.url).content.decode()
+    assert "Lima says the CD22 test" in page and "old-report.pdf" not in page
