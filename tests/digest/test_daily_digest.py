@@ -227,3 +227,15 @@ def test_building_every_digest_costs_the_same_few_queries_for_any_number_of_case
     with django_assert_num_queries(5):
         digests = build_digests(now)
     assert len(digests) == 4
+
+
+def test_a_lead_without_a_coordinator_profile_still_gets_the_digest():
+    lead = LeadFactory()
+    CoordinatorProfile.objects.filter(user=lead).delete()
+    open_case(CoordinatorFactory(), due=morning() - HOUR)
+
+    send_daily_digests(morning())
+
+    email = digest_email(lead)
+    assert "Overdue across the team (1)" in email.body_text
+    assert "ask a lead to switch it off" in email.body_text
