@@ -155,7 +155,11 @@ def redact_value(value, depth: int = 0):
         return redact_text(bytes(value).decode("utf-8", "replace"))
     if value is None or isinstance(value, bool | int | float):
         return value
-    return redact_text(str(value))
+    # Anything else is kept as it is (so `%d`, `%r` still work) unless its words need redacting;
+    # the formatted message is redacted again as a whole in any case.
+    text = str(value)
+    redacted = redact_text(text)
+    return value if redacted == text else redacted
 
 
 class RedactingFilter(logging.Filter):
@@ -164,15 +168,15 @@ class RedactingFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if getattr(record, "redacted", False):
             return True
+        args = record.args
+        if isinstance(args, Mapping):
+            args = redact_value(args)
+        elif args:
+            args = tuple(redact_value(arg) for arg in args)
         try:
-            args = record.args
-            if isinstance(args, Mapping):
-                args = redact_value(args)
-            elif args:
-                args = tuple(redact_value(arg) for arg in args)
-            record.msg = record.msg % args if args else str(record.msg)
-        except (TypeError, ValueError, KeyError):
-            record.msg = f"{record.msg} {record.args!r}"
+            record.msg = str(record.msg) % args if args else str(record.msg)
+        except (TypeError, ValueError, KeyError):  # a call whose arguments do not fit
+            record.msg = f"{record.msg} {args!r}"
         record.msg = redact_text(record.msg)
         record.args = None
         if record.exc_info and not record.exc_text:

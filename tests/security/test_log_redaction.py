@@ -329,3 +329,12 @@ def test_a_workers_log_shows_no_token_or_address_from_a_tasks_result(tmp_path):
     assert "Task screening.ping_task[" in output and "succeeded" in output, output
     assert "/status/[token]/ from [email]" in output, output
     assert "AbCdEfGh0123456789" not in output and "maria.lopez" not in output
+
+
+def test_arguments_that_do_not_fit_the_message_are_still_redacted(caplog):
+    caplog.set_level(logging.INFO)
+    logging.getLogger("screening.anything").info("%d cases", {"first_name": "Zebulon"})
+    logging.getLogger("screening.anything").info("%d of %s", 3, "NAV-7K3M9P2Q4")
+    logged = everything_logged(caplog)
+    assert "Zebulon" not in logged and "[redacted]" in logged
+    assert "3 of NAV-7K3M9P2Q4" in logged
