@@ -297,7 +297,8 @@ INTAKE_START_RATE = env.str("INTAKE_START_RATE", default="20/h")  # new intake d
 # Files and bytes uploaded per address and hour (intake and status pages together).
 UPLOADS_PER_HOUR = env.int("UPLOADS_PER_HOUR", default=60)
 UPLOAD_BYTES_PER_HOUR = env.int("UPLOAD_BYTES_PER_HOUR", default=300 * 1024 * 1024)
-# All files of one draft or case together (each file is at most MAX_UPLOAD_BYTES; at most 30).
+# Files of one draft or case, and all of them together (each at most MAX_UPLOAD_BYTES).
+MAX_FILES_PER_CASE = env.int("MAX_FILES_PER_CASE", default=30)
 MAX_BYTES_PER_CASE = env.int("MAX_BYTES_PER_CASE", default=150 * 1024 * 1024)
 # Wrong status-page and resume links per address (a right one is never counted).
 TOKEN_GUESS_RATE = env.str("TOKEN_GUESS_RATE", default="20/h")

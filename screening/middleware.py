@@ -24,7 +24,7 @@ from screening.core.languages import (
 )
 from screening.documents.uploads import (
     ALLOWED_EXTENSIONS_TEXT,
-    MAX_FILES_PER_CASE,
+    max_files_per_case,
     max_upload_bytes,
 )
 from screening.views import remember_language
@@ -50,7 +50,7 @@ def too_large_response(request, reason: str):
         "reason": reason,
         "max_file": filesizeformat(max_upload_bytes()),
         "max_request": filesizeformat(settings.MAX_REQUEST_BYTES),
-        "max_files": MAX_FILES_PER_CASE,
+        "max_files": max_files_per_case(),
         "file_types": ALLOWED_EXTENSIONS_TEXT,
     }
     response = render(request, "413.html", context, status=413)

@@ -12,6 +12,7 @@ from functools import partial
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -164,6 +165,9 @@ class CaseAdmin(CaseQueueMixin, CaseActionsMixin, CaseSummaryMixin, SimpleHistor
     object_history_form_template = "admin/screening/case/object_history_form.html"
 
     def history_view(self, request, object_id, extra_context=None):
+        if not str(object_id).isdigit():
+            # simple-history and the amendment audit look the id up as a number: a 500.
+            raise Http404(_("No such case."))
         extra_context = {
             **(extra_context or {}),
             "notice": MEDICAL_ADVICE_NOTICE,
@@ -178,6 +182,9 @@ class CaseAdmin(CaseQueueMixin, CaseActionsMixin, CaseSummaryMixin, SimpleHistor
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             raise PermissionDenied
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            # simple-history would look the ids up as numbers and fail with a 500.
+            raise Http404(_("No such version of this case."))
         extra_context = {**(extra_context or {}), "notice": MEDICAL_ADVICE_NOTICE}
         response = super().history_form_view(request, object_id, version_id, extra_context)
         case = self.get_object(request, object_id)

@@ -264,6 +264,10 @@ def clean_image(data: bytes, max_pixels: int) -> dict:
         if width * height > max_pixels:
             return {**result, "outcome": TOO_LARGE, "width": width, "height": height}
         source_format = image.format
+        if source_format == "PNG":
+            # Every chunk's checksum, up to IEND: decoding alone skips IDAT's and a lost end.
+            image.verify()
+            image = Image.open(io.BytesIO(data), formats=["PNG"])
         image.load()  # decodes every byte of the image data: truncation and bad CRCs fail here
         image = ImageOps.exif_transpose(image)
     # Pixels only from here: no EXIF, comments, text chunks, ICC profile or trailing bytes.

@@ -98,6 +98,11 @@ def max_upload_bytes() -> int:
     return getattr(settings, "MAX_UPLOAD_BYTES", DEFAULT_MAX_UPLOAD_BYTES)
 
 
+def max_files_per_case() -> int:
+    """Files one intake draft or case may hold (MAX_FILES_PER_CASE, 30 by default)."""
+    return getattr(settings, "MAX_FILES_PER_CASE", MAX_FILES_PER_CASE)
+
+
 def clean_filename(name: object) -> str:
     """The uploader's file name made safe to show: no folders, no control characters, short.
 
@@ -290,8 +295,9 @@ def _too_large(name: str, size: int, limit: int, *, at_least: bool = False) -> U
     )
 
 
-def too_many_files(name: str, limit: int = MAX_FILES_PER_CASE) -> UploadRejected:
+def too_many_files(name: str, limit: int | None = None) -> UploadRejected:
     """The error for a file beyond the per-case limit (forms can raise it before storing)."""
+    limit = max_files_per_case() if limit is None else limit
     return UploadRejected(
         _("“%(name)s” was not added: a case can have at most %(limit)s files.")
         % {"name": name, "limit": limit},
@@ -374,7 +380,7 @@ def store_upload(
     """Write a checked file to private storage and create its Document row.
 
     Exactly one of `case` or `draft` is required. Raises UploadRejected when the case or draft
-    already holds MAX_FILES_PER_CASE files (checked under a row lock). For a case, the case's
+    already holds max_files_per_case() files (checked under a row lock). For a case, the case's
     document_count goes up and the document is queued for processing after commit.
     """
     if (case is None) == (draft is None):
@@ -390,7 +396,7 @@ def store_upload(
             IntakeDraft.objects.select_for_update().filter(pk=draft.pk).first()
             held = Document.objects.filter(draft=draft)
         existing = held.aggregate(count=Count("pk"), size=Sum("size"))
-        if existing["count"] >= MAX_FILES_PER_CASE:
+        if existing["count"] >= max_files_per_case():
             raise too_many_files(checked.name)
         if (existing["size"] or 0) + checked.size > settings.MAX_BYTES_PER_CASE:
             raise too_much_in_total(checked.name)

@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from screening.documents.uploads import (
     ACCEPT_ATTRIBUTE,
-    MAX_FILES_PER_CASE,
     UploadRejected,
     check_upload,
+    max_files_per_case,
     max_upload_bytes,
 )
 from screening.models import DocumentCategory
@@ -62,9 +62,9 @@ class StatusUploadForm(forms.Form):
     )
     files = MultipleFileField(label=_("Files"))
 
-    def __init__(self, *args, room: int = MAX_FILES_PER_CASE, **kwargs):
+    def __init__(self, *args, room: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.room = room
+        self.room = max_files_per_case() if room is None else room
         self.accepted = []  # CheckedUpload, in the order given
         self.rejected: list[str] = []  # one message per refused file
         self.fields["files"].help_text = _(
@@ -80,7 +80,7 @@ class StatusUploadForm(forms.Form):
                     "You chose %(n)d files, but this case can take only %(room)d more "
                     "(at most %(max)d in all). Please choose fewer files."
                 ),
-                params={"n": len(files), "room": max(self.room, 0), "max": MAX_FILES_PER_CASE},
+                params={"n": len(files), "room": max(self.room, 0), "max": max_files_per_case()},
                 code="too_many",
             )
         for uploaded in files:

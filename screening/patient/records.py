@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy
 from screening.core.timeline import record_event
 from screening.core.workflow import move_case
 from screening.documents.uploads import (
-    MAX_FILES_PER_CASE,
     CheckedUpload,
     atomic_with_file_cleanup,
+    max_files_per_case,
     store_upload,
     too_many_files,
 )
@@ -153,7 +153,7 @@ def receive_records(
                     "changed, please start a new request."
                 )
             )
-        room = MAX_FILES_PER_CASE - locked.documents.count()
+        room = max_files_per_case() - locked.documents.count()
         if len(uploads) > room:
             raise too_many_files(uploads[max(room, 0)][1].name)
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from screening.core.languages import activate_language
 from screening.core.throttle import at_limit, hit_limit, too_many_requests, uploads_allowed
 from screening.core.tokens import find_case_by_status_token
-from screening.documents.uploads import MAX_FILES_PER_CASE, UploadRejected
+from screening.documents.uploads import UploadRejected, max_files_per_case
 from screening.patient.forms import PatientMessageForm, StatusUploadForm
 from screening.patient.messages import MessageRefused, send_patient_message
 from screening.patient.records import CaseClosedForUploads, receive_records
@@ -80,7 +80,7 @@ def status_page(request, token):
         if request.method == "POST":
             if not uploads_allowed(request, request.FILES.getlist("files")):
                 return _paused_uploads(request)
-            room = MAX_FILES_PER_CASE - case.documents.count()
+            room = max_files_per_case() - case.documents.count()
             form = StatusUploadForm(request.POST, request.FILES, room=room)
             if form.is_valid():
                 try:
@@ -114,7 +114,7 @@ def status_page(request, token):
 def _render_page(request, case, token, *, form=None, message_form=None, status=200):
     page = build_status_page(case)
     if form is None and case.is_open:
-        form = StatusUploadForm(room=MAX_FILES_PER_CASE - case.documents.count())
+        form = StatusUploadForm(room=max_files_per_case() - case.documents.count())
     if message_form is None and case.is_open:
         message_form = PatientMessageForm()
     context = {"page": page, "form": form, "message_form": message_form, "token": token}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from screening.documents.uploads import ACCEPT_ATTRIBUTE, MAX_FILES_PER_CASE
+from screening.documents.uploads import ACCEPT_ATTRIBUTE, max_files_per_case
 from screening.intake.forms.fields import StepForm, step_helper
 from screening.models import DocumentCategory
 
@@ -49,7 +49,7 @@ class DocumentsForm(StepForm):
         self.fields["files"].help_text = _(
             "PDF, JPEG or PNG, up to 20 MB each and %(max)s files in all. Photos of paper "
             "reports are fine if the text is readable."
-        ) % {"max": MAX_FILES_PER_CASE}
+        ) % {"max": max_files_per_case()}
         self.helper = step_helper("category", "files")
 
     def summary(self) -> list[tuple[str, str]]:
