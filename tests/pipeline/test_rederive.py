@@ -181,7 +181,7 @@ def test_the_age_is_derived_as_of_the_day_the_case_was_submitted(myeloma_case, r
 
 
 def test_answers_that_no_longer_derive_are_reported_once_and_the_profile_is_kept(
-    regimen_table_fixed,
+    regimen_table_fixed, caplog
 ):
     answers = myeloma_answers()
     case = case_from_answers(answers)
@@ -196,6 +196,10 @@ def test_answers_that_no_longer_derive_are_reported_once_and_the_profile_is_kept
     event = CaseEvent.objects.get(case=case, kind=EventKind.PROFILE_REDERIVED)
     assert "could not be derived again" in event.message
     assert rescreen_open_cases() is None  # not tried again every hour
+    # The log says what kind of problem, never the answer (README "Data minimisation").
+    [line] = [r.getMessage() for r in caplog.records if "derived again" in r.getMessage()]
+    assert line == f"Case {case.pk} could not be derived again (ValueError)"
+    assert "1968" not in caplog.text
 
 
 def test_the_rescreen_job_task_derives_again_then_rescreens(myeloma_case, regimen_table_fixed):
