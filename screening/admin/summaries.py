@@ -39,7 +39,7 @@ def _contacts_context(case_file: dict, request) -> dict:
         "contacts": contacts_of(case),
         "contacts_form": ContactsForm.for_case(case) if can_change else None,
         "summary_refusal": can_summarise(case),
-        "summary_form": SummaryComposeForm() if can_change else None,
+        "summary_form": SummaryComposeForm(case=case) if can_change else None,
         "summary_compose_url": reverse("admin:screening_case_summary_compose", args=[case.pk]),
     }
 
@@ -138,7 +138,7 @@ class CaseSummaryMixin:
         case = _case(request, pk, change=True)
         refusal = ""
         if request.method == "POST":
-            form = SummaryComposeForm(request.POST)
+            form = SummaryComposeForm(request.POST, case=case)
             if form.is_valid():
                 data = form.cleaned_data
                 try:
@@ -156,7 +156,7 @@ class CaseSummaryMixin:
                 else:
                     return HttpResponseRedirect(_summary_url(case, summary))
         else:
-            form = SummaryComposeForm()
+            form = SummaryComposeForm(case=case)
         return self._page(
             request,
             case,

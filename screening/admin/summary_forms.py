@@ -83,6 +83,21 @@ class SummaryComposeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None:  # each recipient with the address it would go to
+            addresses = {
+                SummaryRecipient.PATIENT: case.email,
+                SummaryRecipient.PHYSICIAN: case.referring_physician_email,
+                SummaryRecipient.CENTER: case.center_contact_email,
+            }
+            self.fields["recipient"].choices = [
+                (value, f"{label} — {addresses[value] or 'no address yet'}")
+                if value in addresses
+                else (value, label)
+                for value, label in SummaryRecipient.choices
+            ]
+
     def clean(self):
         data = super().clean()
         if data.get("recipient") != SummaryRecipient.OTHER:
