@@ -104,3 +104,40 @@ def test_a_coordinator_composes_previews_and_sends_a_summary_and_sees_it_leave(
     page.wait_for_load_state()
     assert "Sent" in page.locator("#summary-state").inner_text()
     assert "The summary you asked for on the phone." in page.locator("#summary-text").inner_text()
+
+
+def test_the_physician_opens_the_link_types_their_address_and_gets_the_pdf(
+    live_server, new_page, case, tmp_path
+):
+    from django.db import transaction
+
+    from screening.models import Notification
+    from screening.summaries.compose import prepare_summary, send_summary
+    from tests.axe import axe_violations
+    from tests.summaries.conftest import PHYSICIAN_EMAIL
+
+    summary = prepare_summary(case, recipient="physician", by=case.assigned_to)
+    link = re.search(r"http://\S+/summary/[\w-]+/", summary.body_text).group(0)
+    with transaction.atomic():
+        send_summary(case, summary.pk, by=case.assigned_to)
+    assert Notification.objects.filter(template="case_summary_link").exists()
+
+    page = new_page()
+    page.goto(live_server.url + link.removeprefix("http://127.0.0.1:8000"))
+    assert f"Download the summary of case {case.reference}" in page.locator("h1").inner_text()
+    assert axe_violations(page) == []
+    page.get_by_label("Your email address").fill("not.them@example.org")
+    page.get_by_role("button", name="Download the PDF").click()
+    page.wait_for_load_state()
+    assert "not the address this link was sent to" in page.locator("#wrong-address").inner_text()
+    assert axe_violations(page) == []
+    save_screenshot(page, "summary-download-refused")
+
+    page.get_by_label("Your email address").fill(PHYSICIAN_EMAIL)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the PDF").click()
+    target = tmp_path / "downloaded.pdf"
+    download.value.save_as(target)
+    assert "Criterion by criterion" in pdf_text(target.read_bytes())
+    outcomes = sorted(summary.accesses.values_list("outcome", flat=True))
+    assert outcomes == ["downloaded", "shown", "wrong_address"]
