@@ -13,6 +13,7 @@ from screening.models import Case, CaseStatus, ProductVerdict
 from screening.rules.data.products import PRODUCTS
 from screening.rules.results import ELIGIBLE, NEEDS_REVIEW, NOT_ELIGIBLE
 from screening.rules.vocabulary import DIAGNOSES
+from screening.triage.messages import unread_messages_filter
 
 OPEN = "open"
 ALL = "all"
@@ -155,6 +156,21 @@ class NewlyLikelyFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "yes":
             return queryset.filter(newly_likely_at__isnull=False)
+        return queryset
+
+
+class MessagesWaitingFilter(admin.SimpleListFilter):
+    """Cases with a message from the person that no coordinator has read yet."""
+
+    title = _("messages")
+    parameter_name = "messages"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("New message from the patient"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "waiting":
+            return queryset.filter(unread_messages_filter())
         return queryset
 
 

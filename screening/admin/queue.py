@@ -25,6 +25,7 @@ from screening.admin.filters import (
     AssignedFilter,
     CountryFilter,
     DiseaseFilter,
+    MessagesWaitingFilter,
     NewlyLikelyFilter,
     OverdueFilter,
     ProductVerdictFilter,
@@ -39,6 +40,7 @@ from screening.rules.vocabulary import DIAGNOSES
 from screening.summaries.bulk import email_patient_summaries
 from screening.triage import access
 from screening.triage import actions as triage
+from screening.triage.messages import cases_with_unread_messages
 
 
 class PatientSummariesForm(forms.Form):
@@ -93,6 +95,10 @@ class QueueChangeList(ChangeList):
             rows = rows.defer("intake", "profile").prefetch_related("assigned_to")
             by_id = {case.pk: case for case in rows}
             self.result_list = [by_id[pk] for pk in ids if pk in by_id]
+            # The "new message" marker: one query for the page (screening/triage/messages.py).
+            waiting = cases_with_unread_messages(ids)
+            for case in self.result_list:
+                case.unread_messages = case.pk in waiting
 
 
 class CaseQueueMixin:
@@ -119,6 +125,7 @@ class CaseQueueMixin:
         AssignedFilter,
         OverdueFilter,
         NewlyLikelyFilter,
+        MessagesWaitingFilter,
         CountryFilter,
     )
     search_fields = ("reference", "email", "first_name", "last_name", "patient_name")
@@ -183,13 +190,16 @@ class CaseQueueMixin:
 
     @admin.display(description=gettext_lazy("Patient"), ordering="patient_name")
     def patient_display(self, obj):
-        if obj.patient_name:
-            return obj.patient_name
-        # A relative or clinician who gave no name for the patient: say who wrote.
-        return format_html(
+        name = obj.patient_name or format_html(
+            # A relative or clinician who gave no name for the patient: say who wrote.
             '<em class="nav-unassigned">{}</em>',
             _("not given (%(name)s, %(role)s)")
             % {"name": obj.first_name, "role": obj.get_submitter_role_display().lower()},
+        )
+        if not getattr(obj, "unread_messages", False):
+            return name
+        return format_html(
+            '{}<br><strong class="nav-message-waiting">{}</strong>', name, _("New message")
         )
 
     @admin.display(description=gettext_lazy("Disease"), ordering="disease")

@@ -4,6 +4,8 @@ their status page: screening/patient/messages.py).
 - `case_messages(case, user, request=...)`: the thread for the case file, oldest first. The
   first time a coordinator opens the case file after the person wrote, their unread messages
   are marked read and the reading goes in the access log ("Read the patient's messages").
+- `cases_with_unread_messages(ids)` and `unread_messages_filter()`: the queue's "new message"
+  marker and its "messages waiting" filter.
 - `answer_patient_message(case, body, by=..., key=...)`: only someone who may change the case
   (its coordinator, or a lead: screening/triage/access.py) answers. In one transaction the
   answer is stored, a patient-visible "your coordinator wrote to you" event goes on the
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -49,6 +52,29 @@ def case_messages(case: Case, user, *, request=None) -> list[CaseMessage]:
             PatientMessage.objects.filter(pk__in=unread).update(read_at=timezone.now())
             record_access(user, AccessRecord.Action.READ_MESSAGES, case=case, request=request)
     return [CaseMessage(row, row.pk in unread) for row in rows]
+
+
+def cases_with_unread_messages(case_ids) -> set[int]:
+    """Which of these cases have a message from the person that no coordinator has read yet
+    (one query, for a page of the queue)."""
+    return set(
+        PatientMessage.objects.filter(
+            case_id__in=list(case_ids),
+            direction=MessageDirection.FROM_PATIENT,
+            read_at__isnull=True,
+        )
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+
+
+def unread_messages_filter() -> Q:
+    """The queue's "messages waiting" filter: cases with an unread message from the person."""
+    return Q(
+        pk__in=PatientMessage.objects.filter(
+            direction=MessageDirection.FROM_PATIENT, read_at__isnull=True
+        ).values("case_id")
+    )
 
 
 def answer_patient_message(case: Case, body: str, *, by, key: str, request=None) -> PatientMessage:
