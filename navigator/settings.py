@@ -413,6 +413,9 @@ AXES_VERBOSE = False
 STAFF_IDLE_TIMEOUT = env.int("STAFF_IDLE_TIMEOUT", default=15 * 60)
 # The issuer shown in authenticator apps next to the account name.
 OTP_TOTP_ISSUER = "Navigator"
+# django-otp's device admin never shows a device's secret or QR code (it would let whoever can
+# view devices copy another person's second factor); enrolment is our own page.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "admin:login"
 
 # --- Languages (README "Languages") ----------------------------------------------------------

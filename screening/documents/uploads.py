@@ -53,6 +53,19 @@ CHUNK_SIZE = 64 * 1024
 # Detected MIME type -> the extension used on disk.
 ALLOWED_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 ALLOWED_EXTENSIONS_TEXT = "PDF, JPEG, PNG"
+# Archives get their own words: a "PDF" that is really a ZIP is a common mistake (and a way
+# to send a zip bomb); it is refused from its first bytes, never opened.
+ZIP_TYPES = frozenset(
+    {
+        "application/zip",
+        "application/gzip",
+        "application/x-7z-compressed",
+        "application/x-rar-compressed",
+        "application/x-tar",
+        "application/x-bzip2",
+        "application/x-xz",
+    }
+)
 # For <input accept="...">: a hint to the browser's file picker, never trusted.
 ACCEPT_ATTRIBUTE = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
@@ -129,9 +142,11 @@ def clean_filename(name: object) -> str:
 
 
 def _describe_unknown(head: bytes) -> str:
-    lowered = head[:512].lstrip().lower()
+    lowered = head[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith((b"<!doctype html", b"<html")) or b"<html" in lowered:
         return _("a web page (HTML)")
+    if lowered.startswith(b"<svg") or (lowered.startswith(b"<?xml") and b"<svg" in lowered):
+        return _("an SVG drawing")
     try:
         head.decode("utf-8")
     except UnicodeDecodeError:
@@ -140,6 +155,8 @@ def _describe_unknown(head: bytes) -> str:
 
 
 def _describe(kind) -> str:
+    if kind.mime in ZIP_TYPES:
+        return _("a compressed archive (%(type)s)") % {"type": kind.extension.upper()}
     return f"{kind.extension.upper()} ({kind.mime})"
 
 

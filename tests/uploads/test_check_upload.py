@@ -1,6 +1,8 @@
 """check_upload: the type comes from the bytes, PDFs must open, sizes and names are bounded."""
 
 import hashlib
+import io
+import zipfile
 
 import pytest
 from django.test import override_settings
@@ -49,6 +51,27 @@ def test_it_rejects_another_image_type_naming_the_detected_type():
         check_upload(uploaded("picture.png", GIF_BYTES))
     assert error.value.reason == "type"
     assert "GIF (image/gif)" in str(error.value)
+
+
+def test_it_rejects_an_svg_with_a_script_naming_it_a_drawing():
+    svg = (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"><script>x()</script></svg>'
+    )
+    for content in (svg, b"\xef\xbb\xbf  <svg><script>x()</script></svg>"):
+        with pytest.raises(UploadRejected) as error:
+            check_upload(uploaded("scan.png", content))
+        assert error.value.reason == "type"
+        assert "an SVG drawing" in str(error.value)
+
+
+def test_it_rejects_a_zip_renamed_to_pdf_without_opening_it():
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("report.pdf", b"\0" * (5 * 1024 * 1024))
+    with pytest.raises(UploadRejected) as error:
+        check_upload(uploaded("report.pdf", archive.getvalue()))
+    assert error.value.reason == "type"
+    assert "a compressed archive (ZIP)" in str(error.value)
 
 
 def test_it_rejects_plain_text_as_a_text_file():
