@@ -40,7 +40,9 @@ def summary_download(request, token):
         check = download_summary(token, request.POST.get("address", ""), request)
     else:
         check = check_summary_link(token, request)
-    if check.summary is not None:
+    chosen = "lang" in request.GET or settings.LANGUAGE_COOKIE_NAME in request.COOKIES
+    if check.summary is not None and not chosen:
+        # The summary's language, unless the person chose one with the switcher.
         activate_language(request, check.summary.language)
     if check.outcome == Outcome.DOWNLOADED:
         summary = check.summary

@@ -336,3 +336,15 @@ def test_a_coordinator_who_cannot_change_the_case_cannot_send_it(client, case):
     other = CoordinatorFactory()
     staff_login(client, other)
     assert compose(client, case).status_code in (403, 404)
+
+
+def test_the_download_page_speaks_the_summarys_language_unless_another_is_chosen(client, case):
+    staff_login(client, case.assigned_to)
+    summary = preview(client, case, recipient="other", other_address="familia@example.org",
+                      other_address_again="familia@example.org", language="es")  # fmt: skip
+    send(client, case, summary)
+    link = next(w for w in summary.body_text.split() if "/summary/" in w)
+    path = link.removeprefix("http://127.0.0.1:8000")
+    client.logout()
+    assert "Descargar el resumen del caso" in client.get(path).content.decode()
+    assert "Download the summary of case" in client.get(path + "?lang=en").content.decode()
