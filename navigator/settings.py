@@ -262,6 +262,13 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage",
     },
 }
+# WhiteNoise's own list plus source maps: only a developer's tools fetch them, and brotli on the
+# API docs' 6 MB of maps was most of collectstatic's time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br"),
+    *("swf", "flv", "woff", "woff2", "3gp", "3gpp", "asf", "avi", "m4v", "mov", "mp4"),
+    *("mpeg", "mpg", "webm", "wmv", "map"),
+)
 
 # Upload limits. Each file at most MAX_UPLOAD_BYTES (checked on the bytes, screening/documents/
 # uploads.py); a whole request at most MAX_REQUEST_BYTES, refused from its Content-Length before

@@ -25,6 +25,8 @@ def test_collectstatic_writes_a_manifest_and_pages_render_with_debug_off(tmp_pat
         "import django; django.setup();"
         "from django.core.management import call_command;"
         "call_command('collectstatic', interactive=False, verbosity=0)",
+        # Hashing and compressing ~800 files takes 20 s of CPU; a shared machine stretches it.
+        timeout=300,
         **env,
     )
     assert collected.returncode == 0, collected.stderr

@@ -12,7 +12,7 @@ from navigator.config import DEV_SECRET_KEY, database_from_url, secret_key_from_
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
+def run_python(code: str, timeout: float = 60, **env_overrides: str) -> subprocess.CompletedProcess:
     """Run code in a fresh interpreter with a clean, explicit environment (no .env file)."""
     env = {
         key: value
@@ -26,7 +26,7 @@ def run_python(code: str, **env_overrides: str) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
     )
 
 
