@@ -2,8 +2,9 @@
 their status page: screening/patient/messages.py).
 
 - `case_messages(case, user, request=...)`: the thread for the case file, oldest first. The
-  first time a coordinator opens the case file after the person wrote, their unread messages
-  are marked read and the reading goes in the access log ("Read the patient's messages").
+  first time someone who may answer (the case's coordinator, or a lead) opens the case file
+  after the person wrote, their unread messages are marked read and the reading goes in the
+  access log ("Read the patient's messages").
 - `cases_with_unread_messages(ids)` and `unread_messages_filter()`: the queue's "new message"
   marker and its "messages waiting" filter.
 - `answer_patient_message(case, body, by=..., key=...)`: only someone who may change the case
@@ -47,7 +48,9 @@ def case_messages(case: Case, user, *, request=None) -> list[CaseMessage]:
         .order_by("created_at", "pk")
     )
     unread = [row.pk for row in rows if row.from_patient and row.read_at is None]
-    if unread:
+    # Read by someone who can answer (its coordinator, or a lead); another coordinator looking
+    # at an open case sees them as new, and they stay new for the one who answers.
+    if unread and can_change_case(user, case):
         with transaction.atomic():
             PatientMessage.objects.filter(pk__in=unread).update(read_at=timezone.now())
             record_access(user, AccessRecord.Action.READ_MESSAGES, case=case, request=request)

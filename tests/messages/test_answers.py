@@ -98,6 +98,8 @@ def test_a_coordinator_who_may_not_change_the_case_cannot_answer(
     client = login(other_coordinator)
     page = case_page(client, person.case)
     assert QUESTION in page  # an open case: they may read it
+    question.refresh_from_db()
+    assert question.read_at is None  # still new for the coordinator who answers
     assert 'id="answer-form"' not in page
     assert "Only the case’s coordinator or a lead can write to the patient." in page
     assert answer(client, person.case).status_code == 403
