@@ -27,7 +27,7 @@ def pixels_near(image: Image.Image, colour: tuple[int, int, int]) -> int:
     rgb = image.convert("RGB")
     return sum(
         1
-        for pixel in rgb.getdata()
+        for pixel in rgb.get_flattened_data()
         if all(abs(channel - want) <= 6 for channel, want in zip(pixel, colour, strict=True))
     )
 
