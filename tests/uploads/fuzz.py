@@ -52,7 +52,9 @@ def _zip_bomb() -> bytes:
     """A ZIP whose one entry inflates from about 10 KB to 10 MB (a small zip bomb)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("report.pdf", b"\0" * (10 * 1024 * 1024))
+        # A fixed date: writestr with a bare name stamps the current time (not deterministic).
+        entry = zipfile.ZipInfo("report.pdf", date_time=(2026, 1, 1, 0, 0, 0))
+        archive.writestr(entry, b"\0" * (10 * 1024 * 1024), zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
