@@ -144,9 +144,20 @@ def parse_reply(encoded: bytes, data: bytes) -> Reply:
 # --- The parent side ---------------------------------------------------------------------------
 
 
+# What a child that parses hostile files may see of our environment: enough to run Python and
+# Tesseract, never SECRET_KEY, DATABASE_URL, REDIS_URL or mail credentials.
+CHILD_ENVIRONMENT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "TESSDATA_PREFIX")
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """The environment for a child process that parses uploads (this pool and text reading)."""
+    kept = {name: os.environ[name] for name in CHILD_ENVIRONMENT if name in os.environ}
+    return {**kept, **extra}
+
+
 class _Worker:
     def __init__(self, command: list[str] | None = None):
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(_PROJECT_ROOT), *sys.path])}
+        env = child_environment(PYTHONPATH=os.pathsep.join([str(_PROJECT_ROOT), *sys.path]))
         self.process = subprocess.Popen(
             command or [sys.executable, "-m", __name__],
             stdin=subprocess.PIPE,

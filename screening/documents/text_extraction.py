@@ -21,6 +21,7 @@ import tempfile
 from django.conf import settings
 
 from screening.documents import pdf_text
+from screening.documents.pdf_probe import child_environment
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ def _run_child(data: bytes, limit: float, mode: list[str], what: str) -> dict:
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            # Nothing of ours (SECRET_KEY, DATABASE_URL...) for a reader a hostile file took over.
+            env=child_environment(),
         )
     except OSError as exc:
         logger.error("Could not start the document reader: %s", exc)

@@ -9,6 +9,7 @@ import pypdf
 import pytest
 from PIL import Image
 
+from screening.documents.sanitise import active_content
 from screening.documents.uploads import UploadRejected, check_upload, store_upload
 from tests.uploads.conftest import stored_files, uploaded
 from tests.uploads.samples import (
@@ -145,3 +146,20 @@ def test_an_image_over_the_pixel_budget_is_refused_before_it_is_decoded(settings
     with pytest.raises(UploadRejected) as error:
         check_upload(uploaded("small.png", make_png(16, 16)))
     assert error.value.reason == "pixels"
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-256"])
+def test_a_print_restricted_pdf_with_scripts_is_cleaned_too(algorithm):
+    writer = pypdf.PdfWriter(
+        clone_from=pypdf.PdfReader(io.BytesIO(make_active_pdf("javascript_open_action", 2)))
+    )
+    writer.encrypt(user_password="", owner_password="owner-secret", algorithm=algorithm)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    checked = check_upload(uploaded("restricted.pdf", buffer.getvalue()))
+    assert (checked.removed, checked.page_count) == (("javascript",), 2)
+    reader = pypdf.PdfReader(io.BytesIO(checked.content))
+    if reader.is_encrypted:
+        reader.decrypt("")
+    assert not active_content(reader.trailer)
+    assert "Flow cytometry report" in reader.pages[0].extract_text()

@@ -81,3 +81,17 @@ def test_a_malformed_request_is_answered_bad_request_and_the_worker_carries_on()
         assert worker.call("probe_pdf", {}, make_pdf(pages=2), 10).pages == 2
     finally:
         worker.stop()
+
+
+def test_a_worker_does_not_inherit_our_secrets(monkeypatch):
+    # Read from the running worker's own environment block, as the kernel holds it.
+    monkeypatch.setenv("DATABASE_URL", "postgres://navigator:not-for-the-child@db/navigator")
+    monkeypatch.setenv("SECRET_KEY", "not-for-the-child-either")
+    worker = pdf_probe._Worker()
+    try:
+        assert worker.call("probe_pdf", {}, make_pdf(), timeout=10).outcome == pdf_probe.OK
+        environment = Path(f"/proc/{worker.process.pid}/environ").read_bytes()
+    finally:
+        worker.stop()
+    assert b"not-for-the-child" not in environment
+    assert b"PYTHONPATH=" in environment
