@@ -3,7 +3,7 @@
 The pipeline is a blank English spaCy tokenizer (no model), a component that makes each clause
 one sentence (the clauses come from text.py, which knows report layout better than a sentence
 splitter trained on notes), medspaCy's target matcher and its ConText component with the rules
-of lexicon.py. Built once per process.
+of data/lexicon.py. Built once per process.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from screening.documents.facts import lexicon
+from screening.documents.facts.data import lexicon
 
 # Categories that make a mention something other than a result on this specimen, with the
 # reason the bench and the tests can read.

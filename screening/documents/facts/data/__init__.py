@@ -1,0 +1,1 @@
+"""Word lists the extractor reads: data, not logic."""
