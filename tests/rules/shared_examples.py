@@ -1,8 +1,9 @@
 """The worked example cases, as the project's own fixture (tests/rules/example_cases.json).
 
-Copied from ../shared/domain/example-cases.json (the ten products) and extended, from the
-conventions of case-schema.md, with the nine products and twelve indications of December 2026
-and one or more cases for each of them. Tests never read ../shared: a fresh clone runs them all.
+Copied from the reference material's domain/example-cases.json (the ten products) and extended,
+from the conventions of case-schema.md, with the nine products and twelve indications of
+December 2026 and one or more cases for each of them. Tests never read the reference folder
+beside the checkout: a fresh clone runs them all.
 A missing or empty fixture is a failure, never a skip.
 """
 
