@@ -74,19 +74,27 @@ def _pypdf():
     return pypdf
 
 
+def _first_visit(item, seen: set, generic):
+    """The object a walk stands on: an indirect reference resolved, or None when the walk has
+    been there already (PDF object graphs have cycles)."""
+    if isinstance(item, generic.IndirectObject):
+        key = (item.idnum, item.generation)
+        if key in seen:
+            return None
+        seen.add(key)
+        return item.get_object()
+    return item
+
+
 def _action_kinds(value, generic) -> set[str]:
     """What an action (following its /Next chain) would do that we remove: a set of names."""
     kinds: set[str] = set()
     stack, seen, steps = [value], set(), 0
     while stack and steps < MAX_ACTION_CHAIN:
         steps += 1
-        item = stack.pop()
-        if isinstance(item, generic.IndirectObject):
-            key = (item.idnum, item.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            item = item.get_object()
+        item = _first_visit(stack.pop(), seen, generic)
+        if item is None:
+            continue
         if isinstance(item, generic.ArrayObject):
             stack.extend(item)
         elif isinstance(item, generic.DictionaryObject):
@@ -150,13 +158,9 @@ def active_content(root, *, remove: bool = False) -> set[str]:
         steps += 1
         if steps > MAX_OBJECTS:
             raise ValueError("too many objects")
-        item = stack.pop()
-        if isinstance(item, generic.IndirectObject):
-            key = (item.idnum, item.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            item = item.get_object()
+        item = _first_visit(stack.pop(), seen, generic)
+        if item is None:
+            continue
         if isinstance(item, generic.DictionaryObject):  # streams included
             _check_dictionary(item, generic, found, remove)
             stack.extend(item.values())
