@@ -1,6 +1,7 @@
 """Shared test setup. Generic and session-wide on purpose: tests that don't touch Django (the
 rules tests) pay nothing per test; fixtures for one layer live beside that layer's tests."""
 
+import time
 import uuid
 
 import pytest
@@ -44,3 +45,29 @@ def fresh_rate_limits(settings):
         },
     }
     settings.RATELIMIT_USE_CACHE = "rate-limits"
+
+
+@pytest.fixture(autouse=True)
+def _quiet_database_before_flush(request):
+    """After a transactional test on PostgreSQL, wait (up to 10 s) until no other session of
+    this database is mid-query or mid-transaction before pytest-django empties the tables: a
+    late request to the live server or a worker's last query holding a read lock while the
+    flush's TRUNCATE takes its locks one table at a time was a deadlock in teardown."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND pid <> pg_backend_pid() AND state IN ('active', 'idle in transaction')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
